@@ -1,0 +1,4 @@
+import type { CheckFn } from './types.js';
+import { notImplemented } from './stub.js';
+
+export const check: CheckFn = notImplemented('none');
