@@ -1,0 +1,95 @@
+import { Socket } from 'node:net';
+
+/**
+ * connectTcp opens a TCP connection to host:port and resolves once it is established. An abort
+ * of `signal` destroys the socket and rejects with the signal's reason; a connect error rejects
+ * with that error (its `code` is the errno name). The caller owns the returned socket.
+ */
+export function connectTcp(host: string, port: number, signal: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) { reject(signal.reason); return; }
+    const socket = new Socket();
+    const onAbort = (): void => { socket.destroy(); reject(signal.reason); };
+    const cleanup = (): void => {
+      signal.removeEventListener('abort', onAbort);
+      socket.removeListener('error', onError);
+      socket.removeListener('connect', onConnect);
+    };
+    const onError = (err: Error): void => { cleanup(); socket.destroy(); reject(err); };
+    const onConnect = (): void => { cleanup(); resolve(socket); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.once('error', onError);
+    socket.once('connect', onConnect);
+    socket.connect({ host, port });
+  });
+}
+
+/** ReadOutcome says how a bounded read ended. */
+export interface ReadOutcome {
+  /** The line (without its newline) that satisfied the predicate, if any. */
+  readonly matched?: string;
+  /** Bytes received in total. */
+  readonly bytes: number;
+  /** True when reading stopped at `maxBytes` before a match or end of stream. */
+  readonly truncated: boolean;
+}
+
+/**
+ * readLines reads `socket` line by line (LF-terminated; the last line may lack one) until
+ * `match(line)` is true, the peer closes, or `maxBytes` have arrived. It never buffers more than
+ * maxBytes. Abort and socket errors reject. The socket is left open: the caller destroys it.
+ */
+export function readLines(
+  socket: Socket, signal: AbortSignal, maxBytes: number, match: (line: string) => boolean,
+): Promise<ReadOutcome> {
+  return new Promise((resolve, reject) => {
+    let pending = '';
+    let bytes = 0;
+    let done = false;
+    const finish = (err: unknown, outcome?: ReadOutcome): void => {
+      if (done) return;
+      done = true;
+      signal.removeEventListener('abort', onAbort);
+      socket.removeListener('data', onData);
+      socket.removeListener('end', onEnd);
+      socket.removeListener('close', onEnd);
+      socket.removeListener('error', onError);
+      socket.pause();
+      if (err !== undefined) reject(err); else resolve(outcome as ReadOutcome);
+    };
+    const test = (line: string): boolean => {
+      const l = line.endsWith('\r') ? line.slice(0, -1) : line;
+      if (match(l)) { finish(undefined, { matched: l, bytes, truncated: false }); return true; }
+      return false;
+    };
+    const onData = (chunk: Buffer): void => {
+      const room = maxBytes - bytes;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      bytes += part.length;
+      pending += part.toString('latin1');
+      let nl: number;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        if (test(line)) return;
+      }
+      if (bytes >= maxBytes) {
+        if (pending !== '' && test(pending)) return;
+        finish(undefined, { bytes, truncated: true });
+      }
+    };
+    const onEnd = (): void => {
+      if (pending !== '' && test(pending)) return;
+      finish(undefined, { bytes, truncated: false });
+    };
+    const onError = (err: Error): void => finish(err);
+    const onAbort = (): void => finish(signal.reason);
+    if (signal.aborted) { finish(signal.reason); return; }
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('data', onData);
+    socket.once('end', onEnd);
+    socket.once('close', onEnd);
+    socket.once('error', onError);
+    socket.resume();
+  });
+}
