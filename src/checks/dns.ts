@@ -1,4 +1,101 @@
-import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import type { CheckFn, CheckSpec } from './types.js';
+import { compileReceive } from './lib/result.js';
+import { connectTcp } from './lib/socket.js';
+import { type Deadline, type Outcome, down, up, withDeadline } from './wire/deadline.js';
+import { type DnsQuery, buildQueries, matchResponse, queryIdOf } from './wire/dns-message.js';
 
-export const check: CheckFn = notImplemented('dns');
+/** DNS_TCP_FLOOR: a TCP read may always hold two whole DNS messages, whatever maxBytes says. */
+const DNS_TCP_FLOOR = 2 * (2 + 0xffff);
+
+/**
+ * check is the dns negotiate check (ldirectord check_dns, L3764): ask the real server, over UDP
+ * or over TCP when the virtual is tcp, for the request without its leading "/" (A and AAAA for a
+ * name, PTR for an IP address). Up when an A/AAAA address or a PTR name matches `receive`.
+ * An empty receive is always down, as in the original (L3812: `length($recstr) and ...`).
+ */
+export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, signal, async (d) => {
+  if (spec.receive === '') return down('empty receive: a dns check without receive is always down');
+  const re = compileReceive(spec.receive);
+  if (typeof re === 'string') return down(re);
+  const request = spec.request.replace(/^\//, '');
+  if (request === '') return down('empty request: nothing to resolve');
+  const queries = buildQueries(request);
+  const decide = decider(queries, re);
+  return spec.protocol === 'tcp' ? overTcp(spec, d, queries, decide) : overUdp(spec, d, queries, decide);
+});
+
+/**
+ * decider returns a function fed with every message received: it ignores anything that is not
+ * the answer to one of our queries (wrong id or question: spoofed, stale or garbage), says up at
+ * the first matching address/name, and down once every query has been answered without a match.
+ */
+function decider(queries: readonly DnsQuery[], re: RegExp): (msg: Buffer) => Outcome | undefined {
+  const pending = new Map(queries.map((q) => [q.id, q] as const));
+  const seen: string[] = [];
+  return (msg) => {
+    const id = queryIdOf(msg);
+    const query = id === undefined ? undefined : pending.get(id);
+    if (query === undefined) return undefined;
+    const answer = matchResponse(msg, query);
+    if (answer === undefined) return undefined;
+    pending.delete(query.id);
+    const hit = answer.values.find((v) => re.test(v));
+    if (hit !== undefined) return up(`Success: ${query.type} ${hit}`);
+    seen.push(`${query.type} ${answer.values.length > 0 ? answer.values.join(',') : answer.rcode}`);
+    return pending.size === 0 ? down(`Response mismatch (${seen.join('; ')})`) : undefined;
+  };
+}
+
+/** overUdp sends every query in one datagram each from a connected socket and waits for answers. */
+function overUdp(
+  spec: CheckSpec, d: Deadline, queries: readonly DnsQuery[], decide: (msg: Buffer) => Outcome | undefined,
+): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket(isIP(spec.realAddress) === 6 ? 'udp6' : 'udp4');
+    d.defer(() => socket.close());
+    // A connected socket only delivers datagrams from the real server, and reports ICMP
+    // port-unreachable as ECONNREFUSED instead of leaving us to wait for the deadline.
+    socket.on('error', reject);
+    socket.on('message', (msg) => {
+      const outcome = decide(msg);
+      if (outcome) resolve(outcome);
+    });
+    socket.connect(spec.checkPort, spec.realAddress, () => {
+      for (const q of queries) socket.send(q.packet, (err) => { if (err) reject(err); });
+    });
+  });
+}
+
+/** overTcp sends every query with its 2-byte length prefix on one connection (RFC 1035 4.2.2). */
+async function overTcp(
+  spec: CheckSpec, d: Deadline, queries: readonly DnsQuery[], decide: (msg: Buffer) => Outcome | undefined,
+): Promise<Outcome> {
+  const socket = await connectTcp(spec.realAddress, spec.checkPort, d.signal);
+  d.defer(() => socket.destroy());
+  const limit = Math.max(spec.maxBytes, DNS_TCP_FLOOR);
+  return new Promise((resolve, reject) => {
+    let pending = Buffer.alloc(0);
+    let total = 0;
+    socket.on('error', reject);
+    socket.on('close', () => resolve(down('connection closed before an answer')));
+    socket.on('data', (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > limit) { resolve(down(`response exceeds ${limit} bytes`)); return; }
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 2) {
+        const len = pending.readUInt16BE(0);
+        if (pending.length < 2 + len) break;
+        const outcome = decide(pending.subarray(2, 2 + len));
+        pending = pending.subarray(2 + len);
+        if (outcome) { resolve(outcome); return; }
+      }
+    });
+    for (const q of queries) {
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(q.packet.length);
+      socket.write(Buffer.concat([prefix, q.packet]));
+    }
+  });
+}

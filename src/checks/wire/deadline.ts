@@ -1,0 +1,82 @@
+import type { CheckResult } from '../types.js';
+import { checkResult, clip, errorMessage } from '../lib/result.js';
+
+/** Outcome is what a check body decides: up or down, with a short reason. */
+export interface Outcome {
+  readonly up: boolean;
+  readonly message: string;
+}
+
+/** Deadline is handed to a check body: one signal for "give up now", and a place to register releases. */
+export interface Deadline {
+  /** Aborts at the timeout, when the caller's signal aborts, and when the check has finished. */
+  readonly signal: AbortSignal;
+  /** defer registers a release (destroy a socket, end a connection); all run once the check is over. */
+  defer(release: () => void): void;
+  /** remainingMs is the time left before the timeout, never negative. */
+  remainingMs(): number;
+}
+
+/**
+ * withDeadline runs `body` under one total deadline: `timeoutMs` or the caller's signal,
+ * whichever comes first. At the deadline it returns a down result at once, without waiting for
+ * the body (a library that ignores the signal is cut off by the releases the body registered,
+ * which run on every exit path). It never throws: a rejection becomes a down result.
+ * ldirectord's SQL checks had no timeout at all (reference §5); every check here has one.
+ */
+export async function withDeadline(
+  timeoutMs: number, outer: AbortSignal, body: (d: Deadline) => Promise<Outcome>,
+): Promise<CheckResult> {
+  const startedAt = performance.now();
+  const ac = new AbortController();
+  const releases: Array<() => void> = [];
+  let finished = false;
+  const timeoutText = `timeout after ${timeoutMs} ms`;
+  const expiredOutcome = (): Outcome => {
+    const r: unknown = outer.aborted ? outer.reason : undefined;
+    const isTimeout = r === undefined || (r instanceof Error && r.name === 'TimeoutError');
+    return { up: false, message: isTimeout ? timeoutText : `aborted: ${errorMessage(r)}` };
+  };
+  const expired = new Promise<Outcome>((resolve) => {
+    ac.signal.addEventListener('abort', () => resolve(expiredOutcome()), { once: true });
+  });
+  const onOuter = (): void => ac.abort(outer.reason);
+  if (outer.aborted) ac.abort(outer.reason);
+  else outer.addEventListener('abort', onOuter, { once: true });
+  const timer = setTimeout(() => ac.abort(new Error(timeoutText)), Math.max(0, timeoutMs));
+
+  const deadline: Deadline = {
+    signal: ac.signal,
+    defer: (release) => {
+      if (finished) safely(release); else releases.push(release);
+    },
+    remainingMs: () => Math.max(0, timeoutMs - (performance.now() - startedAt)),
+  };
+  let work: Promise<Outcome>;
+  try {
+    work = ac.signal.aborted ? expired : body(deadline);
+  } catch (e) {
+    work = Promise.resolve({ up: false, message: errorMessage(e) });
+  }
+  const guarded = work.then(
+    (o) => o,
+    (e: unknown) => (ac.signal.aborted ? expiredOutcome() : { up: false, message: errorMessage(e) }),
+  );
+  const outcome = await Promise.race([guarded, expired]);
+  finished = true;
+  clearTimeout(timer);
+  outer.removeEventListener('abort', onOuter);
+  // Aborting on success too tells listeners inside the body that nobody waits for them any more.
+  if (!ac.signal.aborted) ac.abort(new Error('check finished'));
+  for (const release of releases.splice(0)) safely(release);
+  return checkResult(outcome.up, clip(outcome.message), startedAt);
+}
+
+function safely(release: () => void): void {
+  try { release(); } catch { /* a release must never turn a result into a throw */ }
+}
+
+/** down builds a down Outcome. */
+export const down = (message: string): Outcome => ({ up: false, message });
+/** up builds an up Outcome. */
+export const up = (message: string): Outcome => ({ up: true, message });
