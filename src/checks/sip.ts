@@ -1,4 +1,48 @@
-import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
+import { hostname as osHostname } from 'node:os';
+import type { CheckFn, CheckSpec } from './types.js';
+import { clip } from './lib/result.js';
+import { connectTcp, readLines } from './lib/socket.js';
+import { type Deadline, type Outcome, down, up, withDeadline } from './wire/deadline.js';
+import { SIP_OK, firstLine, sipLogin, sipOptions } from './wire/sip-message.js';
 
-export const check: CheckFn = notImplemented('sip');
+/**
+ * check is the sip negotiate check (ldirectord check_sip, L3559): send one OPTIONS request over
+ * UDP, or TCP when the virtual is tcp, and look at the first response line only. Up when it
+ * matches ^SIP/2.0 200 OK; any other status (a provisional 100 included, as in the original) is down.
+ */
+export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => {
+  const login = sipLogin(spec.login, ctx.hostname ?? osHostname());
+  return spec.protocol === 'tcp' ? overTcp(spec, d, login) : overUdp(spec, d, login);
+});
+
+function judge(line: string): Outcome {
+  if (line === '') return down('No OK');
+  return SIP_OK.test(line) ? up(clip(line)) : down(clip(line));
+}
+
+function overUdp(spec: CheckSpec, d: Deadline, login: string): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket(isIP(spec.realAddress) === 6 ? 'udp6' : 'udp4');
+    d.defer(() => socket.close());
+    // Connected: only the real server's datagrams arrive, and ICMP unreachable becomes ECONNREFUSED.
+    socket.on('error', reject);
+    socket.on('message', (msg) => resolve(judge(firstLine(msg.subarray(0, spec.maxBytes)))));
+    socket.connect(spec.checkPort, spec.realAddress, () => {
+      const local = socket.address();
+      socket.send(Buffer.from(sipOptions(login, local.address, local.port), 'latin1'), (err) => {
+        if (err) reject(err);
+      });
+    });
+  });
+}
+
+async function overTcp(spec: CheckSpec, d: Deadline, login: string): Promise<Outcome> {
+  const socket = await connectTcp(spec.realAddress, spec.checkPort, d.signal);
+  d.defer(() => socket.destroy());
+  socket.on('error', () => undefined); // errors surface through readLines; keep late ones quiet
+  socket.write(sipOptions(login, socket.localAddress ?? '', socket.localPort ?? 0), 'latin1');
+  const read = await readLines(socket, d.signal, spec.maxBytes, () => true);
+  return judge(read.matched ?? '');
+}
