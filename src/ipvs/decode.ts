@@ -1,0 +1,177 @@
+/**
+ * The IPVS codec, decode side: kernel replies (dump entries and doit answers) to the types of
+ * types.ts. The kernel always sends 16-byte addresses (union nf_inet_addr, v4 in bytes 0-3),
+ * sets the internal HASHED flag on every service, and fills tunnel attributes on every dest
+ * since 5.2; the decoders hide those three facts.
+ */
+import { LdError } from '../util/errors.js';
+import { formatAddr, formatIPv4, formatIPv6 } from './addr.js';
+import {
+  AF_INET, AF_INET6, CmdAttr, ConnFwd, DaemonAttr, DaemonState, DestAttr, InfoAttr, IPPROTO_SCTP, IPPROTO_TCP,
+  IPPROTO_UDP, StatsAttr, SvcAttr, SvcFlag, TunType,
+} from './constants.js';
+import { parseAttrs } from './netlink.js';
+import type { IpvsDest, IpvsFamily, IpvsForward, IpvsInfo, IpvsProtocol, IpvsService, IpvsStats, IpvsTimeouts, ServiceKey } from './types.js';
+import type { IpvsSyncDaemon } from './codec.js';
+
+const bad = (what: string): LdError => new LdError('LD_ERR_INTERNAL', `malformed IPVS reply: ${what}`);
+
+const u8 = (b: Buffer | undefined): number | undefined => (b && b.length >= 1 ? b.readUInt8(0) : undefined);
+const u16 = (b: Buffer | undefined): number | undefined => (b && b.length >= 2 ? b.readUInt16LE(0) : undefined);
+const be16 = (b: Buffer | undefined): number | undefined => (b && b.length >= 2 ? b.readUInt16BE(0) : undefined);
+const u32 = (b: Buffer | undefined): number | undefined => (b && b.length >= 4 ? b.readUInt32LE(0) : undefined);
+const str = (b: Buffer | undefined): string | undefined => {
+  if (!b) return undefined;
+  const nul = b.indexOf(0);
+  return b.subarray(0, nul === -1 ? b.length : nul).toString('utf8');
+};
+/** num reads u32, or u64 as bigint: STATS mixes both widths, STATS64 is all u64. */
+const num = (b: Buffer | undefined): bigint =>
+  !b ? 0n : b.length >= 8 ? b.readBigUInt64LE(0) : b.length >= 4 ? BigInt(b.readUInt32LE(0)) : 0n;
+
+/** familyFromAf maps AF_INET/AF_INET6 to 4/6. */
+export function familyFromAf(af: number | undefined): IpvsFamily {
+  if (af === AF_INET) return 4;
+  if (af === AF_INET6) return 6;
+  throw bad(`unknown address family ${af}`);
+}
+
+const protocols: Readonly<Record<number, IpvsProtocol>> = { [IPPROTO_TCP]: 'tcp', [IPPROTO_UDP]: 'udp', [IPPROTO_SCTP]: 'sctp' };
+const forwards: readonly IpvsForward[] = ['masq', 'local', 'tunnel', 'route', 'bypass'];
+const tunTypes = { [TunType.IPIP]: 'ipip', [TunType.GUE]: 'gue', [TunType.GRE]: 'gre' } as const;
+
+/** decodeStats reads a STATS (10) or STATS64 (12) nest; every counter comes back as bigint. */
+export function decodeStats(nest: Buffer): IpvsStats {
+  const s = parseAttrs(nest);
+  return {
+    conns: num(s.get(StatsAttr.CONNS)), inPkts: num(s.get(StatsAttr.INPKTS)), outPkts: num(s.get(StatsAttr.OUTPKTS)),
+    inBytes: num(s.get(StatsAttr.INBYTES)), outBytes: num(s.get(StatsAttr.OUTBYTES)),
+    cps: num(s.get(StatsAttr.CPS)), inPps: num(s.get(StatsAttr.INPPS)), outPps: num(s.get(StatsAttr.OUTPPS)),
+    inBps: num(s.get(StatsAttr.INBPS)), outBps: num(s.get(StatsAttr.OUTBPS)),
+  };
+}
+
+const statsOf = (a: Map<number, Buffer>, s32: number, s64: number): IpvsStats | undefined => {
+  const b = a.get(s64) ?? a.get(s32);
+  return b ? decodeStats(b) : undefined;
+};
+
+/** decodeServiceNest reads the attributes inside an IPVS_CMD_ATTR_SERVICE nest. */
+export function decodeServiceNest(nest: Buffer): IpvsService {
+  const a = parseAttrs(nest);
+  const family = familyFromAf(u16(a.get(SvcAttr.AF)));
+  const fwmark = u32(a.get(SvcAttr.FWMARK));
+  let key: ServiceKey;
+  if (fwmark) key = { family, fwmark };
+  else {
+    const protocol = protocols[u16(a.get(SvcAttr.PROTOCOL)) ?? -1];
+    const addr = a.get(SvcAttr.ADDR);
+    const port = be16(a.get(SvcAttr.PORT));
+    if (!protocol || !addr || addr.length < (family === 4 ? 4 : 16) || port === undefined) throw bad('service without protocol/address/port');
+    key = { family, protocol, address: formatAddr(addr, family), port };
+  }
+  const flagsRaw = a.get(SvcAttr.FLAGS);
+  const mask = a.get(SvcAttr.NETMASK);
+  const peName = str(a.get(SvcAttr.PE_NAME));
+  const stats = statsOf(a, SvcAttr.STATS, SvcAttr.STATS64);
+  return {
+    key,
+    scheduler: str(a.get(SvcAttr.SCHED_NAME)) ?? '',
+    // HASHED (0x2) is set by the kernel on every service it holds: not part of the user's intent.
+    flags: (u32(flagsRaw) ?? 0) & ~SvcFlag.HASHED,
+    timeout: u32(a.get(SvcAttr.TIMEOUT)) ?? 0,
+    netmask: family === 4 ? (mask && mask.length >= 4 ? formatIPv4(mask) : '255.255.255.255') : String(u32(mask) ?? 128),
+    ...(peName ? { peName } : {}),
+    ...(stats ? { stats } : {}),
+  };
+}
+
+/** decodeService reads a GET_SERVICE reply message (top-level attributes). */
+export function decodeService(attrs: Buffer): IpvsService {
+  const nest = parseAttrs(attrs).get(CmdAttr.SERVICE);
+  if (!nest) throw bad('no service attribute');
+  return decodeServiceNest(nest);
+}
+
+/**
+ * decodeDestNest reads an IPVS_CMD_ATTR_DEST nest. Without ADDR_FAMILY (kernels before 3.18)
+ * the dest has the service's family. Tunnel attributes are kept for tunnel dests only: the
+ * kernel reports ipip/0/0 for every dest, which is noise elsewhere.
+ */
+export function decodeDestNest(nest: Buffer, svcFamily: IpvsFamily): IpvsDest {
+  const a = parseAttrs(nest);
+  const afRaw = u16(a.get(DestAttr.ADDR_FAMILY));
+  const family = afRaw ? familyFromAf(afRaw) : svcFamily;
+  const addr = a.get(DestAttr.ADDR);
+  const port = be16(a.get(DestAttr.PORT));
+  if (!addr || addr.length < (family === 4 ? 4 : 16) || port === undefined) throw bad('dest without address/port');
+  const forward = forwards[(u32(a.get(DestAttr.FWD_METHOD)) ?? 0) & ConnFwd.FWD_MASK];
+  if (!forward) throw bad('unknown forwarding method');
+  const tunRaw = u8(a.get(DestAttr.TUN_TYPE));
+  const tunType = tunRaw === undefined ? undefined : tunTypes[tunRaw as 0 | 1 | 2];
+  const stats = statsOf(a, DestAttr.STATS, DestAttr.STATS64);
+  const tunnel = forward === 'tunnel' && tunType !== undefined;
+  return {
+    address: formatAddr(addr, family),
+    port,
+    family,
+    forward,
+    // WEIGHT is an int in the kernel; read it signed so a (rejected) negative never shows as 4e9.
+    weight: a.get(DestAttr.WEIGHT)?.readInt32LE(0) ?? 0,
+    upperThreshold: u32(a.get(DestAttr.U_THRESH)) ?? 0,
+    lowerThreshold: u32(a.get(DestAttr.L_THRESH)) ?? 0,
+    ...(tunnel ? { tunType, tunPort: be16(a.get(DestAttr.TUN_PORT)) ?? 0, tunFlags: u16(a.get(DestAttr.TUN_FLAGS)) ?? 0 } : {}),
+    activeConns: u32(a.get(DestAttr.ACTIVE_CONNS)) ?? 0,
+    inactConns: u32(a.get(DestAttr.INACT_CONNS)) ?? 0,
+    persistConns: u32(a.get(DestAttr.PERSIST_CONNS)) ?? 0,
+    ...(stats ? { stats } : {}),
+  };
+}
+
+/** decodeDest reads a GET_DEST dump entry (top-level attributes). */
+export function decodeDest(attrs: Buffer, svcFamily: IpvsFamily): IpvsDest {
+  const nest = parseAttrs(attrs).get(CmdAttr.DEST);
+  if (!nest) throw bad('no dest attribute');
+  return decodeDestNest(nest, svcFamily);
+}
+
+/** decodeInfo reads the GET_INFO reply; VERSION 0x010201 prints as "1.2.1". */
+export function decodeInfo(attrs: Buffer): IpvsInfo {
+  const a = parseAttrs(attrs);
+  const v = u32(a.get(InfoAttr.VERSION));
+  if (v === undefined) throw bad('no version');
+  return { version: `${(v >> 16) & 0xff}.${(v >> 8) & 0xff}.${v & 0xff}`, connTabSize: u32(a.get(InfoAttr.CONN_TAB_SIZE)) ?? 0 };
+}
+
+/** decodeConfig reads the GET_CONFIG reply (timeouts in seconds). */
+export function decodeConfig(attrs: Buffer): IpvsTimeouts {
+  const a = parseAttrs(attrs);
+  return {
+    tcp: u32(a.get(CmdAttr.TIMEOUT_TCP)) ?? 0,
+    tcpFin: u32(a.get(CmdAttr.TIMEOUT_TCP_FIN)) ?? 0,
+    udp: u32(a.get(CmdAttr.TIMEOUT_UDP)) ?? 0,
+  };
+}
+
+/** decodeDaemon reads a GET_DAEMON dump entry. */
+export function decodeDaemon(attrs: Buffer): IpvsSyncDaemon {
+  const nest = parseAttrs(attrs).get(CmdAttr.DAEMON);
+  if (!nest) throw bad('no daemon attribute');
+  const a = parseAttrs(nest);
+  const g4 = a.get(DaemonAttr.MCAST_GROUP);
+  const g6 = a.get(DaemonAttr.MCAST_GROUP6);
+  const maxLen = u16(a.get(DaemonAttr.SYNC_MAXLEN));
+  const port = u16(a.get(DaemonAttr.MCAST_PORT));
+  const ttl = u8(a.get(DaemonAttr.MCAST_TTL));
+  const group = g6 && g6.length >= 16 && g6.some((x) => x !== 0) ? formatIPv6(g6)
+    : g4 && g4.length >= 4 ? formatIPv4(g4) : undefined;
+  return {
+    state: u32(a.get(DaemonAttr.STATE)) === DaemonState.BACKUP ? 'backup' : 'master',
+    mcastIfn: str(a.get(DaemonAttr.MCAST_IFN)) ?? '',
+    syncId: u32(a.get(DaemonAttr.SYNC_ID)) ?? 0,
+    ...(maxLen !== undefined ? { syncMaxLen: maxLen } : {}),
+    ...(group !== undefined ? { mcastGroup: group } : {}),
+    ...(port !== undefined ? { mcastPort: port } : {}),
+    ...(ttl !== undefined ? { mcastTtl: ttl } : {}),
+  };
+}
