@@ -1,4 +1,5 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { httpGet } from './lib/http-get.js';
 
-export const check: CheckFn = notImplemented('http');
+/** check for service=http: GET/HEAD over plain HTTP, a new connection per check. */
+export const check: CheckFn = (spec, signal) => httpGet(spec, signal, 'http', 'direct');

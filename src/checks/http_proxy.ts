@@ -1,4 +1,8 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { httpGet } from './lib/http-get.js';
 
-export const check: CheckFn = notImplemented('http_proxy');
+/**
+ * check for service=http_proxy: the real is an HTTP proxy at rip:checkport; the absolute
+ * request URL is fetched through it and judged as an http check.
+ */
+export const check: CheckFn = (spec, signal) => httpGet(spec, signal, 'http', 'proxy');

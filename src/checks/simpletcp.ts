@@ -1,4 +1,34 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { connectTcp, readLines } from './lib/socket.js';
+import { checkResult, compileReceive, errorMessage } from './lib/result.js';
 
-export const check: CheckFn = notImplemented('simpletcp');
+/**
+ * simpletcpPayload is what simpletcp sends: the request minus its first character (the '/'
+ * the config parser put there), with each literal backslash-n turned into LF; nothing is
+ * appended (ldirectord check_simpletcp L3683-3684).
+ */
+export function simpletcpPayload(request: string): string {
+  return request.slice(1).replace(/\\n/g, '\n');
+}
+
+/**
+ * check for service=simpletcp: connect, send the payload, shut down the write side, then read
+ * lines (bounded by maxBytes) until one matches receive. Up on a matching line.
+ */
+export const check: CheckFn = async (spec, signal) => {
+  const started = performance.now();
+  const re = compileReceive(spec.receive);
+  if (typeof re === 'string') return checkResult(false, re, started);
+  let socket;
+  try {
+    socket = await connectTcp(spec.realAddress, spec.checkPort, signal);
+    socket.end(simpletcpPayload(spec.request), 'latin1');
+    const r = await readLines(socket, signal, spec.maxBytes, (line) => re.test(line));
+    if (r.matched !== undefined) return checkResult(true, '-', started);
+    return checkResult(false, r.truncated ? `no match in first ${spec.maxBytes} bytes` : `no match (${r.bytes} bytes)`, started);
+  } catch (e) {
+    return checkResult(false, errorMessage(e), started);
+  } finally {
+    socket?.destroy();
+  }
+};

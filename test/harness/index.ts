@@ -10,3 +10,5 @@ export { selfSignedCert, type CertFiles } from './certs.js';
 export { startNginx, nginxConfig, type NginxOptions } from './nginx.js';
 export { startTinyproxy } from './tinyproxy.js';
 export { startTcpServer, startReplyServer, startHungServer, type TestServer } from './tcp.js';
+export { makeSpec } from './spec.js';
+export { createNetns, type Netns } from './netns.js';

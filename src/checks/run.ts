@@ -1,0 +1,85 @@
+/**
+ * runCheck is the one entry point the director uses to run a check. It picks the checker from
+ * the registry, bounds it by spec.timeoutMs (combined with the caller's signal) and turns every
+ * outcome - including a checker bug or a checker that ignores its signal - into a CheckResult.
+ */
+import type { CheckContext, CheckFn, CheckKind, CheckResult, CheckServiceName, CheckSpec } from './types.js';
+import { KIND_CHECKS, SERVICE_CHECKS } from './registry.js';
+import { errorMessage } from './lib/result.js';
+
+/** GRACE_MS is how long past the deadline runCheck waits for a checker to honour the abort. */
+export const GRACE_MS = 250;
+
+/** CheckTables is the shape of the registry, so tests can run the framework over fake checkers. */
+export interface CheckTables {
+  readonly kinds: Readonly<Record<Exclude<CheckKind, 'negotiate'>, CheckFn>>;
+  readonly services: Readonly<Record<CheckServiceName, CheckFn>>;
+}
+
+/** selectCheck returns the checker that runs for `spec` and the name it reports under. */
+export function selectCheck(spec: CheckSpec, tables: CheckTables): { name: string; fn: CheckFn } {
+  if (spec.kind === 'negotiate') return { name: spec.service, fn: tables.services[spec.service] };
+  // ldirectord L2906: connect on a UDP virtual runs a ping check instead (UDP has no connect).
+  if (spec.kind === 'connect' && spec.protocol === 'udp') return { name: 'ping', fn: tables.kinds.ping };
+  return { name: spec.kind, fn: tables.kinds[spec.kind] };
+}
+
+/**
+ * deadlineMs is the total time a check may take. Ping makes checkCount attempts of timeoutMs
+ * each (ldirectord's Net::Ping loop), so its budget is the product; everything else gets one.
+ */
+export function deadlineMs(spec: CheckSpec): number {
+  const usesPing = spec.kind === 'ping' || (spec.kind === 'connect' && spec.protocol === 'udp');
+  return usesPing ? spec.timeoutMs * Math.max(1, spec.checkCount) : spec.timeoutMs;
+}
+
+/** createRunner returns a runCheck bound to `tables`. */
+export function createRunner(tables: CheckTables) {
+  return async function run(spec: CheckSpec, signal: AbortSignal, ctx: CheckContext = {}): Promise<CheckResult> {
+    const started = performance.now();
+    const done = (up: boolean, message: string): CheckResult => ({ up, message, durationMs: performance.now() - started });
+    if (signal.aborted) return done(false, 'aborted');
+
+    const budget = deadlineMs(spec);
+    const ac = new AbortController();
+    let timedOut = false;
+    const onCallerAbort = (): void => ac.abort(signal.reason);
+    signal.addEventListener('abort', onCallerAbort, { once: true });
+    let deadline: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    // Settles when the deadline (+ grace) has passed or the caller aborted, whatever the checker does.
+    const bounded = new Promise<CheckResult>((resolve) => {
+      const giveUp = (): void => resolve(done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted'));
+      deadline = setTimeout(() => {
+        timedOut = true;
+        ac.abort(new Error(`timeout after ${spec.timeoutMs} ms`));
+      }, budget);
+      ac.signal.addEventListener('abort', () => { grace = setTimeout(giveUp, GRACE_MS); }, { once: true });
+    });
+    const checked = (async (): Promise<CheckResult> => {
+      const { name, fn } = selectCheck(spec, tables);
+      if (typeof fn !== 'function') return done(false, `unknown check ${name}`);
+      const r = await fn(spec, ac.signal, ctx);
+      if (ac.signal.aborted) return done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted');
+      return done(r.up === true, typeof r.message === 'string' ? r.message : '-');
+    })().catch((e: unknown) => {
+      if (ac.signal.aborted) return done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted');
+      return done(false, `check failed: ${errorMessage(e)}`);
+    });
+    try {
+      return await Promise.race([checked, bounded]);
+    } finally {
+      clearTimeout(deadline);
+      clearTimeout(grace);
+      signal.removeEventListener('abort', onCallerAbort);
+      // Release whatever the checker still holds: a late checker sees the abort and cleans up.
+      if (!ac.signal.aborted) ac.abort(new Error('check finished'));
+    }
+  };
+}
+
+/**
+ * runCheck runs the registered check for `spec`. It never throws and always settles within
+ * the check's deadline plus GRACE_MS; durationMs is the wall time of the whole call.
+ */
+export const runCheck = createRunner({ kinds: KIND_CHECKS, services: SERVICE_CHECKS });

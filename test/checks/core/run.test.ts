@@ -1,0 +1,106 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRunner, deadlineMs, GRACE_MS, runCheck, selectCheck, type CheckTables } from '../../../src/checks/run.js';
+import { KIND_CHECKS, SERVICE_CHECKS } from '../../../src/checks/registry.js';
+import type { CheckFn, CheckResult } from '../../../src/checks/types.js';
+import { makeSpec } from '../../harness/index.js';
+
+const never: CheckFn = () => new Promise<CheckResult>(() => undefined);
+const ignoresAbort: CheckFn = () => new Promise<CheckResult>((r) => setTimeout(() => r({ up: true, message: 'late', durationMs: 0 }), 3000));
+const honours: CheckFn = (_s, signal) => new Promise<CheckResult>((_r, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+const throws: CheckFn = async () => { throw new TypeError('boom'); };
+const throwsSync: CheckFn = (() => { throw new RangeError('sync boom'); }) as unknown as CheckFn;
+const upFn: CheckFn = async () => ({ up: true, message: '200 OK', durationMs: 0 });
+const badShape: CheckFn = async () => ({ up: 'yes', message: 7 } as unknown as CheckResult);
+
+function tables(fn: CheckFn, ping: CheckFn = fn): CheckTables {
+  const kinds = { ...KIND_CHECKS, connect: fn, ping, external: fn };
+  const services = Object.fromEntries(Object.keys(SERVICE_CHECKS).map((k) => [k, fn])) as unknown as CheckTables['services'];
+  return { kinds, services };
+}
+
+describe('runCheck framework', () => {
+  const cases: Array<{ desc: string; fn: CheckFn; timeoutMs: number; up: boolean; message: RegExp }> = [
+    { desc: 'checker that never settles is cut at the deadline', fn: never, timeoutMs: 200, up: false, message: /^timeout after 200 ms$/ },
+    { desc: 'checker that ignores its signal is cut at the deadline', fn: ignoresAbort, timeoutMs: 200, up: false, message: /^timeout after 200 ms$/ },
+    { desc: 'checker that honours its signal reports timeout', fn: honours, timeoutMs: 200, up: false, message: /^timeout after 200 ms$/ },
+    { desc: 'async throw becomes down with the reason', fn: throws, timeoutMs: 1000, up: false, message: /^check failed: boom$/ },
+    { desc: 'sync throw becomes down with the reason', fn: throwsSync, timeoutMs: 1000, up: false, message: /^check failed: sync boom$/ },
+    { desc: 'up result passes through', fn: upFn, timeoutMs: 1000, up: true, message: /^200 OK$/ },
+    { desc: 'malformed result is normalised to down', fn: badShape, timeoutMs: 1000, up: false, message: /^-$/ },
+  ];
+  for (const c of cases) {
+    it(c.desc, async () => {
+      const run = createRunner(tables(c.fn));
+      const t0 = performance.now();
+      const r = await run(makeSpec({ kind: 'connect', timeoutMs: c.timeoutMs }), new AbortController().signal);
+      const took = performance.now() - t0;
+      assert.equal(r.up, c.up);
+      assert.match(r.message, c.message);
+      assert.ok(took < c.timeoutMs + GRACE_MS + 1500, `returned after ${took} ms`);
+      assert.ok(Math.abs(r.durationMs - took) < 50, `durationMs ${r.durationMs} vs measured ${took}`);
+    });
+  }
+
+  it('caller abort stops the check and says aborted', async () => {
+    const run = createRunner(tables(never));
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 50);
+    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 10_000 }), ac.signal);
+    assert.deepEqual([r.up, r.message], [false, 'aborted']);
+    assert.ok(r.durationMs < 5000);
+  });
+
+  it('already-aborted caller signal returns at once', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const r = await runCheck(makeSpec({ kind: 'on' }), ac.signal);
+    assert.deepEqual([r.up, r.message], [false, 'aborted']);
+  });
+
+  it('the checker sees an aborted signal once runCheck has returned', async () => {
+    let seen: AbortSignal | undefined;
+    const run = createRunner(tables(async (_s, signal) => { seen = signal; return { up: true, message: '-', durationMs: 0 }; }));
+    await run(makeSpec({ kind: 'connect' }), new AbortController().signal);
+    assert.equal(seen?.aborted, true);
+  });
+});
+
+describe('selectCheck dispatch', () => {
+  const cases = [
+    { desc: 'negotiate dispatches on service', spec: makeSpec({ kind: 'negotiate', service: 'http' }), want: SERVICE_CHECKS.http, name: 'http' },
+    { desc: 'connect on tcp is connect', spec: makeSpec({ kind: 'connect', protocol: 'tcp' }), want: KIND_CHECKS.connect, name: 'connect' },
+    { desc: 'connect on fwmark is connect (TCP)', spec: makeSpec({ kind: 'connect', protocol: 'fwm' }), want: KIND_CHECKS.connect, name: 'connect' },
+    { desc: 'connect on udp runs ping', spec: makeSpec({ kind: 'connect', protocol: 'udp' }), want: KIND_CHECKS.ping, name: 'ping' },
+    { desc: 'external', spec: makeSpec({ kind: 'external' }), want: KIND_CHECKS.external, name: 'external' },
+    { desc: 'off', spec: makeSpec({ kind: 'off' }), want: KIND_CHECKS.off, name: 'off' },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      const s = selectCheck(c.spec, { kinds: KIND_CHECKS, services: SERVICE_CHECKS });
+      assert.equal(s.fn, c.want);
+      assert.equal(s.name, c.name);
+    });
+  }
+
+  it('ping budget is checkCount x timeout, others one timeout', () => {
+    assert.equal(deadlineMs(makeSpec({ kind: 'ping', timeoutMs: 1000, checkCount: 3 })), 3000);
+    assert.equal(deadlineMs(makeSpec({ kind: 'connect', protocol: 'udp', timeoutMs: 1000, checkCount: 2 })), 2000);
+    assert.equal(deadlineMs(makeSpec({ kind: 'connect', timeoutMs: 1000, checkCount: 3 })), 1000);
+  });
+});
+
+describe('on, off, none through runCheck', () => {
+  const cases = [
+    { desc: 'on is always up', spec: makeSpec({ kind: 'on' }), up: true },
+    { desc: 'off is never up', spec: makeSpec({ kind: 'off' }), up: false },
+    { desc: 'negotiate none is up', spec: makeSpec({ kind: 'negotiate', service: 'none' }), up: true },
+  ];
+  for (const c of cases) {
+    it(c.desc, async () => {
+      const r = await runCheck(c.spec, new AbortController().signal);
+      assert.equal(r.up, c.up);
+      assert.equal(r.message, '-');
+    });
+  }
+});
