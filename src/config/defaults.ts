@@ -1,0 +1,61 @@
+/**
+ * DEFAULTS holds every default of the config model, in one frozen object (ldirectord
+ * `set_defaults` L1276-1302 and the per-virtual initialisation L1370-1398). The validator reads
+ * it once; the CLI reads it for its help text. Nothing else may restate a default.
+ */
+export const DEFAULTS = Object.freeze({
+  global: Object.freeze({
+    checkinterval: 10,
+    checkcount: 1,
+    failurecount: 1,
+    autoreload: false,
+    logfile: '/var/log/ldirectord.log',
+    fork: false,
+    supervised: false,
+    // ldirectord L1298: the man page says quiescent=yes, the code says no.
+    quiescent: false,
+    readdquiescent: false,
+    cleanstop: true,
+    emailalertfreq: 0,
+    emailalertstatus: 15,
+    /** Extension: global cap on concurrently running checks. */
+    maxchecks: 1000,
+    /** Extension: largest response body a check reads. */
+    maxresponsebytes: 1048576,
+  }),
+  virtual: Object.freeze({
+    checktype: 'negotiate',
+    scheduler: 'wrr',
+    checkcommand: '/bin/true',
+    request: '/',
+    receive: '',
+    httpmethod: 'GET',
+    login: '',
+    passwd: '',
+    database: '',
+    secret: '',
+    ops: false,
+    risecount: 1,
+    hysteresis: 0,
+    httpsverify: false,
+  }),
+  real: Object.freeze({ port: 0, weight: 1, lowerThreshold: 0, upperThreshold: 0 }),
+  /** Timeouts used when neither the virtual nor the globals set one (ldirectord L1283-1284). */
+  checktimeout: 5,
+  negotiatetimeout: 30,
+  /** Fallback servers always get weight 1 and default to gate (ldirectord parse_fallback). */
+  fallbackForward: 'gate',
+  /** Where `resolveConfigPath` looks for a bare name (ldirectord L985-1012). */
+  confDirs: Object.freeze(['/etc/ha.d', '/etc/ha.d/conf']),
+  servicesFile: '/etc/services',
+});
+
+/**
+ * SERVICE_BY_PORT maps a virtual's resolved port to its default `service` (ldirectord
+ * ld_port_to_service L1860-1890); any other port is `none`.
+ */
+export const SERVICE_BY_PORT: Readonly<Record<number, string>> = Object.freeze({
+  21: 'ftp', 25: 'smtp', 53: 'dns', 80: 'http', 110: 'pop', 119: 'nntp', 143: 'imap', 389: 'ldap',
+  443: 'https', 587: 'submission', 636: 'ldaps', 993: 'imaps', 995: 'pops', 1521: 'oracle',
+  1812: 'radius', 3128: 'http_proxy', 3306: 'mysql', 5060: 'sip', 5432: 'pgsql',
+});

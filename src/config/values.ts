@@ -1,0 +1,94 @@
+/**
+ * Value parsers shared by the global and per-virtual validators. Each returns the parsed value or
+ * records a diagnostic naming the directive and what was expected, and returns undefined.
+ * The original extracts the first run of digits (`checkinterval=7abc` is 7); we want the whole
+ * value to be the number, so junk is reported instead of silently dropped.
+ */
+import type { Directive } from './ast.js';
+import type { Diagnostics } from './diagnostics.js';
+
+/** Ctx is what every value parser needs: the collector. */
+export interface Ctx { readonly diags: Diagnostics; readonly file: string }
+
+function show(v: string | undefined): string {
+  return v === undefined ? 'nothing' : `"${v}"`;
+}
+
+/** int parses a decimal integer within [min, max]. */
+export function int(ctx: Ctx, d: Directive, min: number, max: number, what?: string): number | undefined {
+  const v = d.value;
+  const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `${min}..${max}`;
+  if (v === undefined || !/^\d+$/.test(v)) {
+    ctx.diags.error(d.line, d.key, `${what ?? d.key} must be ${range}, got ${show(v)}`);
+    return undefined;
+  }
+  const n = Number(v);
+  if (n < min || n > max) {
+    ctx.diags.error(d.line, d.key, `${what ?? d.key} must be ${range}, got ${v}`);
+    return undefined;
+  }
+  return n;
+}
+
+/** positive parses an integer > 0 (timeouts, counts, intervals). */
+export function positive(ctx: Ctx, d: Directive): number | undefined {
+  return int(ctx, d, 1, Number.MAX_SAFE_INTEGER);
+}
+
+/** yesNo parses exactly `yes` or `no`. */
+export function yesNo(ctx: Ctx, d: Directive): boolean | undefined {
+  if (d.value === 'yes') return true;
+  if (d.value === 'no') return false;
+  ctx.diags.error(d.line, d.key, `${d.key} must be 'yes' or 'no', got ${show(d.value)}`);
+  return undefined;
+}
+
+/** unquote removes one pair of surrounding double quotes, if present. */
+export function unquote(v: string): string {
+  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+}
+
+/**
+ * quoted parses a value that must be written `"..."` and must not be empty (request, receive,
+ * login, passwd, database, secret, callback, logfile). As in the original (greedy `"(.*)"`), the
+ * string runs to the last quote and has no escapes.
+ */
+export function quoted(ctx: Ctx, d: Directive, allowEmpty = false): string | undefined {
+  const v = d.value;
+  if (v === undefined || v.length < 2 || !v.startsWith('"') || !v.endsWith('"')) {
+    ctx.diags.error(d.line, d.key, `${d.key} must be a double-quoted string, e.g. ${d.key}="...", got ${show(v)}`);
+    return undefined;
+  }
+  const s = v.slice(1, -1);
+  if (s === '' && !allowEmpty) {
+    ctx.diags.error(d.line, d.key, `${d.key} must not be empty`);
+    return undefined;
+  }
+  return s;
+}
+
+/** text parses a value whose quotes are optional (checkcommand, virtualhost, ...); not empty. */
+export function text(ctx: Ctx, d: Directive): string | undefined {
+  const s = d.value === undefined ? '' : unquote(d.value);
+  if (s === '') {
+    ctx.diags.error(d.line, d.key, `${d.key} must not be empty`);
+    return undefined;
+  }
+  return s;
+}
+
+/** regex checks that a receive string compiles as a JavaScript RegExp (reference §0 #9). */
+export function regex(ctx: Ctx, line: number, directive: string, source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch (e) {
+    ctx.diags.error(line, directive, `receive is not a valid regular expression: ${(e as Error).message}`);
+    return false;
+  }
+}
+
+/** hostToken is the host syntax the original accepts: IPv4, a name, or [IPv6]. */
+export const HOST_RE = '(?:\\d+\\.\\d+\\.\\d+\\.\\d+|[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])';
+/** PORT_RE is a port number or a service name. */
+export const PORT_RE = '(?:\\d+|[A-Za-z0-9_-]+)';
