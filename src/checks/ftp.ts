@@ -1,4 +1,114 @@
-import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+/**
+ * The ftp negotiate check, after ldirectord L3718-3762: login, cwd /, binary, passive, fetch
+ * `request` and match its content against receive. basic-ftp does the protocol; the deadline
+ * closes its control and data sockets (client.close()), and the download goes into a sink that
+ * keeps at most maxBytes.
+ *
+ * Deliberate differences: the original ignores every FTP error and matches whatever reached its
+ * temp file, and an empty receive reuses Perl's last successful pattern (unpredictable). Here a
+ * failed step is down with its reason, and an empty receive means "the transfer succeeded".
+ * A file longer than maxBytes is judged on its first maxBytes bytes.
+ */
+import { hostname } from 'node:os';
+import { Writable } from 'node:stream';
+import { Client } from 'basic-ftp';
+import type { CheckContext, CheckFn } from './types.js';
+import { compileReceive, fail, runGuarded, targetPort } from './proto/deadline.js';
 
-export const check: CheckFn = notImplemented('ftp');
+/** BoundedSink collects written bytes up to `limit`, then calls `onFull` once. */
+export class BoundedSink extends Writable {
+  private readonly parts: Buffer[] = [];
+  private size = 0;
+  /** full is true once more than `limit` bytes were offered. */
+  full = false;
+
+  constructor(private readonly limit: number, private readonly onFull: () => void) {
+    super();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
+    const room = this.limit - this.size;
+    if (room > 0) {
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      this.parts.push(part);
+      this.size += part.length;
+    }
+    if (chunk.length > room && !this.full) {
+      this.full = true;
+      this.onFull();
+    }
+    done();
+  }
+
+  /** text is what was kept, one char per byte (latin1), so a regex sees every byte. */
+  text(): string {
+    return Buffer.concat(this.parts).toString('latin1');
+  }
+}
+
+/** credentials applies ldirectord's ftp defaults (L1580-1590) when the spec left them empty. */
+export function credentials(login: string, passwd: string, ctx: CheckContext): { user: string; password: string } {
+  return {
+    user: login !== '' ? login : 'anonymous',
+    password: passwd !== '' ? passwd : `ldirectord@${ctx.hostname ?? hostname()}`,
+  };
+}
+
+/** check: the ftp negotiate check, port 21 by default. */
+export const check: CheckFn = (spec, signal, ctx) => runGuarded(spec, signal, async (deadline) => {
+  const receive = spec.receive === '' ? undefined : compileReceive(spec.receive);
+  // basic-ftp's own timeout is per socket inactivity; the deadline below bounds the whole check.
+  const client = new Client(spec.timeoutMs);
+  const close = (): void => client.close();
+  deadline.signal.addEventListener('abort', close, { once: true });
+  let controlBytes = 0;
+  const sink = new BoundedSink(spec.maxBytes, close);
+  try {
+    const connecting = client.connect(spec.realAddress, targetPort(spec, 21));
+    // connect() has just made the control socket: count its bytes against the same bound.
+    client.ftp.socket.on('data', (chunk: Buffer | string) => {
+      controlBytes += chunk.length;
+      if (controlBytes > spec.maxBytes) client.ftp.closeWithError(fail(`response exceeds ${spec.maxBytes} bytes`));
+    });
+    await step('connect', connecting);
+    const { user, password } = credentials(spec.login, spec.passwd, ctx);
+    await step('login', client.login(user, password));
+    await step('cwd /', client.cd('/'));
+    await step('TYPE I', client.send('TYPE I'));
+    const path = spec.request.replace(/^\/+/, '');
+    try {
+      await client.downloadTo(sink, path);
+    } catch (err) {
+      // Closing the client is how the sink stops an over-long file; that is not a failure.
+      if (!sink.full) throw fail(`RETR ${path}: ${reason(err)}`);
+    }
+    client.send('QUIT').catch(() => undefined);
+    const content = sink.text();
+    if (receive && !receive.test(content)) throw fail(`response mismatch: "${clip(content)}"`);
+    return sink.full ? `first ${spec.maxBytes} bytes of ${path} received` : `${path}: ${content.length} bytes received`;
+  } finally {
+    deadline.signal.removeEventListener('abort', close);
+    close();
+  }
+});
+
+/** step runs one FTP command, prefixing its failure with the step's name. */
+async function step<T>(what: string, p: Promise<T>): Promise<T> {
+  try {
+    return await p;
+  } catch (err) {
+    throw fail(`${what}: ${reason(err)}`);
+  }
+}
+
+/** reason is a basic-ftp error (FTPError carries the server's reply) or a socket errno. */
+function reason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
+}
+
+function clip(text: string, limit = 80): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length <= limit ? t : `${t.slice(0, limit)}...`;
+}

@@ -1,4 +1,5 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { imapCheck } from './mail/imap.js';
 
-export const check: CheckFn = notImplemented('imap');
+/** check: the imap negotiate check (OK greeting, LOGIN if a login is set, LOGOUT), port 143. */
+export const check: CheckFn = imapCheck({ tls: false, wellKnownPort: 143 });

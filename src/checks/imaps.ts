@@ -1,4 +1,5 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { imapCheck } from './mail/imap.js';
 
-export const check: CheckFn = notImplemented('imaps');
+/** check: the imaps negotiate check: imap over implicit TLS, port 993. */
+export const check: CheckFn = imapCheck({ tls: true, wellKnownPort: 993 });

@@ -1,4 +1,96 @@
-import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+/**
+ * The ldap (and, through ldapCheck, ldaps) negotiate check, after ldirectord L3188-3262: bind
+ * as login/passwd (anonymous unless both are set), search the base DN `request` minus its "/"
+ * with scope base and (objectClass=*); up when exactly one entry comes back and receive is
+ * empty or matches its DN. The protocol is ldapts'; the socket is ours (createConnection), so
+ * the deadline can destroy it even when the server is stopped mid-reply (PR #318: a SIGSTOPped
+ * slapd hung Net::LDAP) and every byte is counted against maxBytes.
+ */
+import { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { isIP } from 'node:net';
+import { Client } from 'ldapts';
+import type { CheckFn, CheckSpec } from './types.js';
+import { compileReceive, fail, runGuarded, targetPort } from './proto/deadline.js';
 
-export const check: CheckFn = notImplemented('ldap');
+/** ldapUrl renders the URL ldapts parses (it only takes scheme, host and port from it). */
+export function ldapUrl(secure: boolean, host: string, port: number): string {
+  return `${secure ? 'ldaps' : 'ldap'}://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/** searchBase is the request without its leading "/" (Perl: substr($$r{request},1)). */
+export function searchBase(request: string): string {
+  return request.startsWith('/') ? request.slice(1) : request;
+}
+
+/** ldapCheck builds the check for plain LDAP (389) or LDAP over implicit TLS (636). */
+export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
+  return (spec, signal) => runGuarded(spec, signal, async (deadline) => {
+    const receive = spec.receive === '' ? undefined : compileReceive(spec.receive);
+    const host = spec.realAddress;
+    const port = targetPort(spec, wellKnownPort);
+    let socket: Socket | undefined;
+    let bytes = 0;
+    const own = <T extends Socket>(s: T): T => {
+      socket = s;
+      s.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > spec.maxBytes) s.destroy(fail(`response exceeds ${spec.maxBytes} bytes`));
+      });
+      return s;
+    };
+    const kill = (): void => { socket?.destroy(); };
+    deadline.signal.addEventListener('abort', kill, { once: true });
+    const client = new Client({
+      url: ldapUrl(secure, host, port),
+      strictDN: false, // pass the configured DNs through verbatim, as Net::LDAP does
+      createConnection: (() => own(new Socket().connect({ host, port }))) as unknown as typeof import('node:net').connect,
+      createSecureConnection: (() => own(tlsConnect({
+        host, port, rejectUnauthorized: spec.tlsVerify,
+        ...(spec.tlsVerify && isIP(host) === 0 ? { servername: host } : {}),
+      }))) as unknown as typeof import('node:tls').connect,
+    });
+    try {
+      return await negotiate(client, spec, receive);
+    } finally {
+      deadline.signal.removeEventListener('abort', kill);
+      // A polite unbind only when the server is answering; otherwise just drop the socket.
+      if (!deadline.signal.aborted && client.isConnected) await client.unbind().catch(() => undefined);
+      kill();
+    }
+  });
+}
+
+/** negotiate runs bind + base search on a connected client and returns the up message. */
+async function negotiate(client: Client, spec: CheckSpec, receive: RegExp | undefined): Promise<string> {
+  try {
+    if (spec.login !== '' && spec.passwd !== '') await client.bind(spec.login, spec.passwd);
+    else await client.bind('', '');
+  } catch (err) {
+    throw fail(`bind failed: ${reason(err)}`);
+  }
+  let dns: string[];
+  try {
+    const res = await client.search(searchBase(spec.request), {
+      scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'], sizeLimit: 2,
+    });
+    dns = res.searchEntries.map((e) => e.dn);
+  } catch (err) {
+    throw fail(`search failed: ${reason(err)}`);
+  }
+  if (dns.length !== 1) throw fail(`search returned ${dns.length} entries, expected 1`);
+  const dn = dns[0] ?? '';
+  if (receive && !receive.test(dn)) throw fail(`response mismatch: DN "${dn}"`);
+  return `found "${dn}"`;
+}
+
+/** reason is an ldapts or socket error as a short text (ldapts codes are LDAP result codes). */
+function reason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  const text = err.message.split('\n')[0] ?? err.name;
+  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
+}
+
+/** check: the ldap negotiate check, port 389 by default. */
+export const check: CheckFn = ldapCheck(false, 389);

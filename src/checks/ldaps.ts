@@ -1,4 +1,5 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { ldapCheck } from './ldap.js';
 
-export const check: CheckFn = notImplemented('ldaps');
+/** check: the ldaps negotiate check: ldap over implicit TLS, port 636 by default. */
+export const check: CheckFn = ldapCheck(true, 636);

@@ -1,4 +1,19 @@
+/**
+ * The nntp negotiate check (ldirectord L3264-3301): connect, read one greeting of at most 64
+ * bytes, up when it starts with "2" (200 posting allowed / 201 no posting, RFC 3977 5.1).
+ */
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { fail } from './proto/deadline.js';
+import { runDialogue } from './proto/dialogue.js';
+import { clip } from './proto/line-session.js';
 
-export const check: CheckFn = notImplemented('nntp');
+/** GREETING_BYTES is how much of the greeting the original reads (sysread 64, L3289). */
+const GREETING_BYTES = 64;
+
+/** check: the nntp negotiate check, port 119 by default. */
+export const check: CheckFn = (spec, signal) => runDialogue(spec, signal, { tls: false, wellKnownPort: 119 }, async (s) => {
+  const greeting = await s.readChunk(Math.min(GREETING_BYTES, spec.maxBytes));
+  if (greeting === '') throw fail('connection closed by server');
+  if (!greeting.startsWith('2')) throw fail(`greeting: ${clip(greeting.split('\n')[0] ?? '')}`);
+  return clip(greeting.split('\n')[0] ?? '');
+});

@@ -1,4 +1,5 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { pop3Check } from './mail/pop3.js';
 
-export const check: CheckFn = notImplemented('pops');
+/** check: the pops negotiate check: pop over implicit TLS, port 995. */
+export const check: CheckFn = pop3Check({ tls: true, wellKnownPort: 995 });

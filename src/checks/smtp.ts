@@ -1,4 +1,5 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { smtpCheck } from './mail/smtp.js';
 
-export const check: CheckFn = notImplemented('smtp');
+/** check: the smtp negotiate check (greeting + EHLO/HELO + QUIT), port 25 by default. */
+export const check: CheckFn = smtpCheck(25);

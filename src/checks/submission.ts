@@ -1,4 +1,5 @@
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { smtpCheck } from './mail/smtp.js';
 
-export const check: CheckFn = notImplemented('submission');
+/** check: the submission negotiate check; the smtp dialogue on port 587 by default. */
+export const check: CheckFn = smtpCheck(587);

@@ -1,0 +1,35 @@
+/**
+ * The POP3 dialogue behind the pop and pops checks. ldirectord (L3092-3125) uses
+ * Mail::POP3Client, whose constructor never fails, so a pop check without a login is always up
+ * even against a refused port (reference §0 #10). Here the greeting must be +OK, and with a
+ * login, USER and PASS must both be accepted (RFC 1939 4-7). No POP3 client library is used:
+ * the dialogue is four commands, and LineSession gives it the shared deadline and byte bound.
+ */
+import type { CheckFn } from '../types.js';
+import { fail } from '../proto/deadline.js';
+import { runDialogue } from '../proto/dialogue.js';
+import { clip, type LineSession } from '../proto/line-session.js';
+
+/** expectOk reads one status line and fails unless it is +OK; `what` names the step. */
+async function expectOk(s: LineSession, what: string): Promise<string> {
+  const line = await s.readLine();
+  if (!line.startsWith('+OK')) throw fail(`${what}: ${clip(line)}`);
+  return line;
+}
+
+/** pop3Check builds the check: plain on 110 (pop) or implicit TLS on 995 (pops). */
+export function pop3Check(opts: { readonly tls: boolean; readonly wellKnownPort: number }): CheckFn {
+  return (spec, signal) => runDialogue(spec, signal, opts, async (s) => {
+    const greeting = await expectOk(s, 'greeting');
+    if (spec.login !== '') {
+      s.send(`USER ${spec.login}`);
+      await expectOk(s, 'USER');
+      s.send(`PASS ${spec.passwd}`);
+      await expectOk(s, 'PASS');
+    }
+    // QUIT only ends the session (after a login it would enter UPDATE, harmless: nothing was
+    // deleted); its answer cannot change the verdict, so it is not awaited.
+    s.send('QUIT');
+    return clip(greeting);
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * Deadline and outcome helpers shared by the mail, directory and file-transfer checks.
+ * A check's deadline is the earlier of spec.timeoutMs and the caller's AbortSignal; every
+ * socket a check opens is tied to `Deadline.signal`, so firing it releases everything.
+ */
+import { LdError, isLdError } from '../../util/errors.js';
+import type { CheckResult, CheckSpec } from '../types.js';
+
+/** Deadline is one check's combined timeout + caller abort. */
+export interface Deadline {
+  /** signal aborts when the timeout fires or the caller aborts, whichever is first. */
+  readonly signal: AbortSignal;
+  /** expired tells whether the check's own timeout (not the caller) fired. */
+  expired(): boolean;
+  /** remainingMs is the time left before the timeout, never below 0. */
+  remainingMs(): number;
+  /** elapsedMs since the deadline was started. */
+  elapsedMs(): number;
+  /** dispose clears the timer and detaches from the caller's signal. */
+  dispose(): void;
+}
+
+/** startDeadline arms a timer for timeoutMs and follows the caller's signal. */
+export function startDeadline(timeoutMs: number, outer: AbortSignal): Deadline {
+  const started = performance.now();
+  const ctl = new AbortController();
+  let fired = false;
+  const ms = Math.max(0, timeoutMs);
+  const timer = setTimeout(() => {
+    fired = true;
+    ctl.abort(new LdError('LD_ERR_CHECK', `timeout after ${ms} ms`));
+  }, ms);
+  const onAbort = (): void => ctl.abort(outer.reason);
+  if (outer.aborted) onAbort();
+  else outer.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: ctl.signal,
+    expired: () => fired,
+    remainingMs: () => Math.max(0, ms - (performance.now() - started)),
+    elapsedMs: () => performance.now() - started,
+    dispose: () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** CheckFailure marks an expected "down" outcome: the message is what the monitor shows. */
+export function fail(message: string): LdError {
+  return new LdError('LD_ERR_CHECK', message);
+}
+
+/**
+ * describeFailure turns whatever ended a check into its one-line reason. A fired deadline wins
+ * over the error it provoked (a destroyed socket reports ECONNRESET or "aborted", which would
+ * hide the real cause).
+ */
+export function describeFailure(err: unknown, deadline: Deadline, timeoutMs: number): string {
+  if (deadline.expired()) return `timeout after ${timeoutMs} ms`;
+  if (deadline.signal.aborted) {
+    const r: unknown = deadline.signal.reason;
+    // AbortSignal.timeout() from the scheduler aborts with a TimeoutError: still a timeout.
+    if (r instanceof Error && r.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;
+    return 'aborted';
+  }
+  if (isLdError(err)) return err.message;
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const text = err.message.split('\n')[0] ?? '';
+    if (code && !text.includes(code)) return `${code}: ${text}`;
+    return text || err.name;
+  }
+  return String(err);
+}
+
+/**
+ * runGuarded runs a check body under a deadline and converts every outcome to a CheckResult:
+ * the body returns the "up" message or throws; nothing escapes, and the deadline is always
+ * disposed. Bodies must tie their sockets to `deadline.signal` and close them in `finally`.
+ */
+export async function runGuarded(
+  spec: CheckSpec,
+  signal: AbortSignal,
+  body: (deadline: Deadline) => Promise<string>,
+): Promise<CheckResult> {
+  const deadline = startDeadline(spec.timeoutMs, signal);
+  try {
+    // Racing the abort guarantees the result even if a library ignores the destroyed socket.
+    const message = await Promise.race([body(deadline), abortPromise(deadline.signal)]);
+    return { up: true, message, durationMs: Math.round(deadline.elapsedMs()) };
+  } catch (err) {
+    return { up: false, message: describeFailure(err, deadline, spec.timeoutMs), durationMs: Math.round(deadline.elapsedMs()) };
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** abortPromise rejects when the signal aborts (and never resolves). */
+export function abortPromise(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+/** targetPort is the port to check: spec.checkPort when set, else the service's well-known port. */
+export function targetPort(spec: CheckSpec, wellKnown: number): number {
+  return spec.checkPort > 0 ? spec.checkPort : wellKnown;
+}
+
+/** compileReceive compiles a receive regex; an invalid one is a down result, never a crash (§0 #9). */
+export function compileReceive(source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (err) {
+    throw fail(`invalid receive regex: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * runDialogue: the skeleton of every line-protocol check (smtp, submission, pop, pops, imap,
+ * imaps, nntp): deadline, connect, run the protocol body, always close, turn the outcome into
+ * a CheckResult. The body returns the "up" message or throws (fail() for a protocol "no").
+ */
+import type { CheckResult, CheckSpec } from '../types.js';
+import { runGuarded, targetPort } from './deadline.js';
+import { LineSession } from './line-session.js';
+
+/** DialogueOptions: the transport of one service. */
+export interface DialogueOptions {
+  /** Port used when spec.checkPort is 0. */
+  readonly wellKnownPort: number;
+  /** Implicit TLS (pops, imaps). */
+  readonly tls: boolean;
+}
+
+/** runDialogue connects to the real server and runs `body` on the session under the deadline. */
+export function runDialogue(
+  spec: CheckSpec,
+  signal: AbortSignal,
+  opts: DialogueOptions,
+  body: (session: LineSession) => Promise<string>,
+): Promise<CheckResult> {
+  return runGuarded(spec, signal, async (deadline) => {
+    const session = await LineSession.open({
+      host: spec.realAddress,
+      port: targetPort(spec, opts.wellKnownPort),
+      tls: opts.tls,
+      tlsVerify: spec.tlsVerify,
+      maxBytes: spec.maxBytes,
+      signal: deadline.signal,
+    });
+    try {
+      return await body(session);
+    } finally {
+      session.close();
+    }
+  });
+}

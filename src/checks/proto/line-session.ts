@@ -1,0 +1,152 @@
+/**
+ * LineSession: one client connection for a line-oriented protocol (SMTP, POP3, IMAP, NNTP),
+ * plain TCP or implicit TLS. It exists so that every such check shares one implementation of
+ * the three rules of the check contract: the socket dies with the deadline's signal, no more
+ * than `maxBytes` are ever read, and close() always releases the socket.
+ */
+import { Socket, isIP } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import { fail } from './deadline.js';
+
+/** SessionOptions says where to connect and how. */
+export interface SessionOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Implicit TLS from the first byte (pops, imaps). */
+  readonly tls: boolean;
+  /** Verify the certificate (and send SNI when host is a name); off as in the original. */
+  readonly tlsVerify: boolean;
+  /** Total bytes this session may read; more is a failure, never a bigger buffer. */
+  readonly maxBytes: number;
+  readonly signal: AbortSignal;
+}
+
+/** LineSession reads CRLF/LF-terminated lines and writes commands on one socket. */
+export class LineSession {
+  private readonly socket: Socket | TLSSocket;
+  private readonly maxBytes: number;
+  private buffer = '';
+  private bytes = 0;
+  private ended = false;
+  private error: unknown;
+  private waiter: (() => void) | undefined;
+  private readonly onAbort: () => void;
+  private readonly signal: AbortSignal;
+
+  private constructor(socket: Socket | TLSSocket, opts: SessionOptions) {
+    this.socket = socket;
+    this.maxBytes = opts.maxBytes;
+    this.signal = opts.signal;
+    this.onAbort = () => this.destroy(opts.signal.reason);
+    opts.signal.addEventListener('abort', this.onAbort, { once: true });
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => { this.ended = true; this.wake(); });
+    socket.on('close', () => { this.ended = true; this.wake(); });
+    socket.on('error', (err) => { this.error ??= err; this.wake(); });
+  }
+
+  /** open connects (and completes the TLS handshake) or rejects; the signal cancels it. */
+  static open(opts: SessionOptions): Promise<LineSession> {
+    return new Promise((resolve, reject) => {
+      if (opts.signal.aborted) { reject(opts.signal.reason); return; }
+      const socket = opts.tls
+        ? tlsConnect({
+          host: opts.host,
+          port: opts.port,
+          rejectUnauthorized: opts.tlsVerify,
+          // Node refuses an IP as SNI; a name is only sent when verification asks for it.
+          ...(opts.tlsVerify && isIP(opts.host) === 0 ? { servername: opts.host } : {}),
+        })
+        : new Socket().connect({ host: opts.host, port: opts.port });
+      const settle = (err?: unknown): void => {
+        opts.signal.removeEventListener('abort', onAbort);
+        socket.removeListener('error', settle);
+        if (err !== undefined) { socket.destroy(); reject(err); return; }
+        resolve(new LineSession(socket, opts));
+      };
+      const onAbort = (): void => settle(opts.signal.reason);
+      opts.signal.addEventListener('abort', onAbort, { once: true });
+      socket.once('error', settle);
+      socket.once(opts.tls ? 'secureConnect' : 'connect', () => settle());
+    });
+  }
+
+  /** bytesRead is the number of bytes received so far. */
+  get bytesRead(): number {
+    return this.bytes;
+  }
+
+  /** readLine resolves the next line without its terminator; a closed peer is a failure. */
+  async readLine(): Promise<string> {
+    for (;;) {
+      const nl = this.buffer.indexOf('\n');
+      if (nl >= 0) {
+        const line = this.buffer.slice(0, nl);
+        this.buffer = this.buffer.slice(nl + 1);
+        return line.endsWith('\r') ? line.slice(0, -1) : line;
+      }
+      if (this.error !== undefined) throw this.error;
+      if (this.bytes >= this.maxBytes) throw fail(`response exceeds ${this.maxBytes} bytes`);
+      if (this.ended) {
+        throw fail(this.buffer === '' ? 'connection closed by server' : `connection closed after "${clip(this.buffer)}"`);
+      }
+      await new Promise<void>((resolve) => { this.waiter = resolve; });
+    }
+  }
+
+  /**
+   * readChunk resolves whatever arrives first, cut to `limit` bytes (NNTP reads one greeting
+   * of at most 64 bytes); an empty string means the peer closed without sending anything.
+   */
+  async readChunk(limit: number): Promise<string> {
+    while (this.buffer === '' && !this.ended && this.error === undefined) {
+      await new Promise<void>((resolve) => { this.waiter = resolve; });
+    }
+    if (this.buffer === '' && this.error !== undefined) throw this.error;
+    const out = this.buffer.slice(0, limit);
+    this.buffer = this.buffer.slice(out.length);
+    return out;
+  }
+
+  /** send writes one command line, adding CRLF. A CR or LF inside would smuggle a command. */
+  send(line: string): void {
+    if (/[\r\n]/.test(line)) throw fail('refusing to send a command containing CR or LF');
+    this.socket.write(`${line}\r\n`);
+  }
+
+  /** close releases the socket now (FIN first so polite servers see a clean end). */
+  close(): void {
+    this.destroy(undefined);
+  }
+
+  private destroy(reason: unknown): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    if (reason !== undefined) this.error ??= reason;
+    this.socket.end();
+    this.socket.destroy();
+    this.ended = true;
+    this.wake();
+  }
+
+  private onData(chunk: Buffer): void {
+    const room = this.maxBytes - this.bytes;
+    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    this.bytes += part.length;
+    // latin1 keeps one char per byte, so the byte bound is also a string-length bound.
+    this.buffer += part.toString('latin1');
+    if (this.bytes >= this.maxBytes) this.socket.pause();
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+}
+
+/** clip shortens a server line for a log message. */
+export function clip(text: string, limit = 120): string {
+  const t = text.replace(/[\r\n]+$/, '');
+  return t.length <= limit ? t : `${t.slice(0, limit)}...`;
+}
