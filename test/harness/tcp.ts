@@ -24,10 +24,12 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 }
 
 /** startTcpServer listens on host:port (0 = any) and hands each connection to `onConnection`. */
-export async function startTcpServer(host: string, port: number, onConnection: (s: Socket) => void): Promise<TestServer> {
+export async function startTcpServer(
+  host: string, port: number, onConnection: (s: Socket) => void, opts: { allowHalfOpen?: boolean } = {},
+): Promise<TestServer> {
   const sockets = new Set<Socket>();
   let count = 0;
-  const server = createServer((s) => {
+  const server = createServer({ allowHalfOpen: opts.allowHalfOpen ?? false }, (s) => {
     count++;
     sockets.add(s);
     s.on('error', () => undefined);
@@ -57,10 +59,13 @@ export function startReplyServer(host: string, port: number, reply: (request: st
     const answer = (): void => { if (!answered) { answered = true; s.end(reply(req)); } };
     s.on('data', (d) => { req += d.toString('latin1'); if (req.length >= maxRequest) answer(); });
     s.once('end', answer);
-  });
+  }, { allowHalfOpen: true });
 }
 
-/** startHungServer accepts connections and never sends a byte nor closes them. */
+/**
+ * startHungServer accepts connections and never sends a byte nor closes them, even after the
+ * client shuts down its write side (half-open allowed).
+ */
 export function startHungServer(host: string, port = 0): Promise<TestServer> {
-  return startTcpServer(host, port, (s) => { s.resume(); });
+  return startTcpServer(host, port, (s) => { s.resume(); }, { allowHalfOpen: true });
 }
