@@ -1,0 +1,409 @@
+/**
+ * The director: check results in, IPVS changes out. It owns the per-(virtual, real) health
+ * (state.ts), computes desired state (desired.ts), and lets the reconciler apply the diff.
+ * Start adopts the kernel table without churn; reload keeps the health of unchanged reals and
+ * writes only what changed; stop honours cleanstop per virtual.
+ */
+import { promises as fsp } from 'node:fs';
+import { reverse as dnsReverse } from 'node:dns/promises';
+import { hostname as osHostname, userInfo } from 'node:os';
+import type { CheckResult, CheckSpec } from '../checks/types.js';
+import type { Config, RealServer, VirtualService } from '../config/model.js';
+import type { IpvsOp, ServiceKey } from '../ipvs/types.js';
+import type { TimerHandle } from '../util/clock.js';
+import { destKey } from './diff.js';
+import { desiredFor, fallbackDest, realDest, serviceKeyOf, type DesiredService } from './desired.js';
+import { Alerts, nodemailerSend } from './email.js';
+import { describeOp } from './events.js';
+import { spawnExec } from './exec.js';
+import { Maintenance } from './maintenance.js';
+import { monitorLine, monitorLogs } from './monitor.js';
+import { Reconciler, opKey } from './reconciler.js';
+import { serviceKeyString } from '../ipvs/memory.js';
+import { Scheduler, type ProbeResult } from './scheduler.js';
+import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef } from './spec.js';
+import { ADOPTED, UNKNOWN, evalVirtual, step, type HealthEvent, type RealHealth, type VirtualHealth } from './state.js';
+import type { DaemonStatus, Director, DirectorDeps, DirectorStatus, RealStatus } from './types.js';
+
+interface RealEntry {
+  readonly key: string;
+  readonly v: VirtualService;
+  readonly real: RealServer;
+  readonly probe: ProbeDef;
+  readonly realId: string;
+  health: RealHealth;
+  /** A quiesced (weight 0) entry must be present even if missing: readdquiescent, or first answer. */
+  addQuiesced: boolean;
+  last?: { up: boolean; message: string; durationMs: number; at: number };
+}
+
+interface VirtualEntry {
+  readonly v: VirtualService;
+  readonly key: ServiceKey;
+  readonly keyStr: string;
+  readonly vstr: string;
+  readonly reals: RealEntry[];
+  vh: VirtualHealth | undefined;
+  /** Last fallbackcommand sent: true = start, false = stop, undefined = none yet. */
+  fbCmd: boolean | undefined;
+}
+
+/** DirectorEngine implements Director; `idle()` (tests) waits until pending writes are done. */
+export class DirectorEngine implements Director {
+  private config: Config;
+  private state: DaemonStatus = 'stopped';
+  private readonly reconciler: Reconciler;
+  private readonly scheduler: Scheduler;
+  private virtuals = new Map<string, VirtualEntry>();
+  private subs = new Map<string, RealEntry[]>();
+  private dirty = new Set<string>();
+  private retry = new Set<string>();
+  private removals: { key: ServiceKey; vstr: string }[] = [];
+  private retryRemovals: { key: ServiceKey; vstr: string }[] = [];
+  private flushing: Promise<void> | undefined;
+  private tickTimer: TimerHandle | undefined;
+  private lastDrift = 0;
+  private driftCorrections = 0;
+  private readonly alerts: Alerts;
+  private maintenance: Maintenance | undefined;
+  private readonly hostname: string;
+  private readonly pid: number;
+
+  constructor(config: Config, private readonly deps: DirectorDeps) {
+    this.config = config;
+    this.hostname = deps.hostname ?? osHostname();
+    this.pid = deps.pid ?? process.pid;
+    this.reconciler = new Reconciler(deps.ipvs, deps.logger);
+    this.scheduler = new Scheduler({
+      clock: deps.clock, maxChecks: config.global.maxchecks, random: deps.random,
+      run: (spec, signal) => this.run(spec, signal),
+      onResult: (key, r) => this.onResult(key, r),
+    });
+    let user = 'root';
+    try { user = userInfo().username; } catch { /* no passwd entry: keep root */ }
+    this.alerts = new Alerts({
+      hostname: this.hostname, logger: deps.logger, send: deps.sendMail ?? nodemailerSend(),
+      from: () => this.config.global.emailalertfrom ?? `${user}@${this.hostname}`,
+      status: () => this.state,
+    });
+    this.maintenance = this.makeMaintenance(config);
+  }
+
+  async start(): Promise<void> {
+    this.state = 'starting';
+    await this.reconciler.load(this.owned(this.config));
+    this.build(this.config, new Map());
+    this.adopt();
+    for (const ve of this.virtuals.values()) { this.evaluate(ve); this.dirty.add(ve.v.id); }
+    await this.flush();
+    this.syncProbes(new Set());
+    this.lastDrift = this.deps.clock.monotonic();
+    this.armTick();
+    this.state = 'running';
+  }
+
+  async reload(config: Config): Promise<void> {
+    this.state = 'reloading';
+    const oldProbes = new Set(this.subs.keys());
+    const old = new Map<string, RealEntry>();
+    for (const ve of this.virtuals.values()) for (const r of ve.reals) old.set(r.key, r);
+    const oldVirtuals = this.virtuals;
+    const newOwned = this.owned(config);
+    for (const ve of oldVirtuals.values()) {
+      if (!newOwned.has(ve.keyStr)) this.removals.push({ key: ve.key, vstr: ve.vstr });
+    }
+    this.config = config;
+    this.maintenance = this.makeMaintenance(config);
+    this.build(config, old, oldVirtuals);
+    this.alerts.forget((v) => this.virtuals.get(v.id)?.v === v);
+    for (const ve of this.virtuals.values()) { this.evaluate(ve); this.dirty.add(ve.v.id); }
+    await this.flush();
+    this.syncProbes(oldProbes);
+    this.state = 'running';
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopping';
+    this.scheduler.stop();
+    if (this.tickTimer) this.deps.clock.clearTimeout(this.tickTimer);
+    this.tickTimer = undefined;
+    await this.idle();
+    const g = this.config.global;
+    for (const ve of this.virtuals.values()) {
+      if (this.deps.options?.fallbackCommandOnStop && ve.fbCmd !== true) this.fallbackCommand(ve, true);
+      if (!ve.v.cleanstop) continue;
+      const k = this.reconciler.kernel(ve.keyStr);
+      if (!k) continue;
+      const res = await this.reconciler.sync([], [ve.key]);
+      if (res.applied.length === 0) continue;
+      for (const d of k.dests.values()) {
+        const rs = hostPort(d.family ?? ve.v.family, d.address, d.port);
+        const s = `Purged real server (stop): ${rs} (${ve.vstr})`;
+        this.deps.logger.info(s);
+        this.alerts.alert(ve.v, rs, ve.vstr, s, this.deps.clock.now(), false);
+      }
+      this.deps.logger.info(`Deleted virtual server: ${ve.vstr}`);
+    }
+    void g;
+    this.state = 'stopped';
+  }
+
+  /** idle resolves when no write pass is pending (tests, stop). */
+  async idle(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  status(): DirectorStatus {
+    const virtuals = [...this.virtuals.values()].map((ve) => {
+      const k = this.reconciler.kernel(ve.keyStr);
+      const reals: RealStatus[] = ve.reals.map((r) => {
+        const kd = k?.dests.get(destKey(realDest(ve.v, r.real, 0)));
+        return {
+          address: r.real.address, port: r.real.port, state: r.health.health, failcount: r.health.failcount,
+          kernelWeight: kd ? kd.weight : null, ...(r.last ? { last: { ...r.last } } : {}),
+        };
+      });
+      return {
+        id: ve.v.id, fallbackActive: ve.vh?.fallbackActive ?? false, settled: ve.vh !== undefined, reals,
+        ...(ve.v.quorum !== undefined ? { quorum: { ok: ve.vh?.quorumOk ?? false, liveWeight: ve.vh?.liveWeight ?? 0, quorum: ve.v.quorum, hysteresis: ve.v.hysteresis } } : {}),
+      };
+    });
+    return {
+      status: this.state,
+      counters: {
+        checksRun: this.scheduler.checksRun, ipvsWrites: this.reconciler.writes, ipvsErrors: this.reconciler.errors,
+        driftCorrections: this.driftCorrections, probes: this.scheduler.size,
+      },
+      virtuals,
+    };
+  }
+
+  private owned(c: Config): Set<string> {
+    return new Set(c.virtuals.map((v) => desiredFor(v, [], undefined).keyStr));
+  }
+
+  private makeMaintenance(c: Config): Maintenance | undefined {
+    const dir = c.global.maintenancedir;
+    if (!dir) return undefined;
+    return new Maintenance(dir, {
+      clock: this.deps.clock,
+      readdir: this.deps.fs ? (d) => this.deps.fs!.readdir(d) : (d) => fsp.readdir(d),
+      reverse: this.deps.reverse ?? dnsReverse,
+      rdnsTtlMs: this.deps.options?.rdnsTtlMs ?? 600_000,
+    });
+  }
+
+  /** build (re)creates the entries of `c`, carrying the health of reals whose key is unchanged. */
+  private build(c: Config, old: Map<string, RealEntry>, oldVirtuals?: Map<string, VirtualEntry>): void {
+    const virtuals = new Map<string, VirtualEntry>();
+    const subs = new Map<string, RealEntry[]>();
+    for (const v of c.virtuals) {
+      const reals: RealEntry[] = v.reals.map((real) => {
+        const key = realKey(v, real, c.global);
+        const prev = old.get(key);
+        const probe = probeFor(v, real, c.global);
+        const e: RealEntry = {
+          key, v, real, probe, realId: realIdStr(v, real),
+          health: prev?.health ?? UNKNOWN, addQuiesced: prev?.addQuiesced ?? false,
+          ...(prev?.last ? { last: prev.last } : {}),
+        };
+        const list = subs.get(probe.key);
+        if (list) list.push(e); else subs.set(probe.key, [e]);
+        return e;
+      });
+      const dk = desiredFor(v, [], undefined);
+      const pv = oldVirtuals?.get(v.id);
+      virtuals.set(v.id, { v, key: dk.key, keyStr: dk.keyStr, vstr: virtualStr(v), reals, vh: pv?.vh, fbCmd: pv?.fbCmd });
+    }
+    this.virtuals = virtuals;
+    this.subs = subs;
+  }
+
+  /** adopt marks reals already serving in the kernel (weight > 0) as up: no remove-and-re-add. */
+  private adopt(): void {
+    for (const ve of this.virtuals.values()) {
+      const k = this.reconciler.kernel(ve.keyStr);
+      if (!k) continue;
+      for (const r of ve.reals) {
+        const kd = k.dests.get(destKey(realDest(ve.v, r.real, 0)));
+        if (kd && kd.weight > 0) r.health = ADOPTED;
+      }
+    }
+  }
+
+  /** syncProbes starts new probes (spread over their interval) and stops unused ones. */
+  private syncProbes(before: Set<string>): void {
+    for (const k of before) if (!this.subs.has(k)) this.scheduler.remove(k);
+    for (const [k, list] of this.subs) {
+      if (this.scheduler.has(k)) continue;
+      const kind = list[0]!.probe.spec.kind;
+      // on/off answer instantly: no reason to delay them (the original forces them at start).
+      const first = kind === 'on' || kind === 'off' ? 0 : this.deps.options?.firstDelayMs;
+      this.scheduler.add(list[0]!.probe, first);
+    }
+  }
+
+  private async run(spec: CheckSpec, signal: AbortSignal): Promise<CheckResult & { forced?: boolean }> {
+    if (this.maintenance) {
+      const port = spec.fwmark !== undefined && spec.protocol === 'fwm' ? 0 : spec.realPort;
+      const hit = await this.maintenance.check(spec.family, spec.realAddress, port);
+      if (hit) return { up: false, message: 'Server in maintenance', durationMs: 0, forced: true };
+    }
+    return this.deps.runCheck(spec, signal, { hostname: this.hostname });
+  }
+
+  private onResult(probeKey: string, r: ProbeResult): void {
+    const list = this.subs.get(probeKey);
+    if (!list) return;
+    const now = this.deps.clock.now();
+    const ev: HealthEvent = r.forced ? { type: 'force', up: r.up } : { type: 'check', up: r.up };
+    for (const e of list) this.apply(e, ev, r, now);
+  }
+
+  private apply(e: RealEntry, ev: HealthEvent, r: ProbeResult, now: number): void {
+    const v = e.v;
+    e.last = { up: r.up, message: r.message, durationMs: r.durationMs, at: now };
+    const res = step(e.health, ev, { failurecount: v.failurecount, risecount: v.risecount });
+    const rs = hostPort(e.real.family, e.real.address, e.real.port);
+    if (res.note === 'soft-failure') {
+      this.deps.logger.info(`Soft failure real server: ${rs} (${v.id}) failure ${res.next.failcount}/${v.failurecount}`);
+    } else if (res.note === 'reset-soft') {
+      this.deps.logger.info(`Resetting soft failure count: ${rs} (${v.id})`);
+    }
+    if (res.transition === 'down') e.addQuiesced = this.config.global.readdquiescent || e.health.health === 'unknown';
+    e.health = res.next;
+    if (v.monitorfile && monitorLogs(r.forced ? 'maintenance' : e.probe.spec.kind, r.up)) {
+      const line = monitorLine(now, this.pid, e.realId, r.up, r.message);
+      const append = this.deps.fs ? this.deps.fs.appendFile(v.monitorfile, line) : fsp.appendFile(v.monitorfile, line);
+      append.catch((err: unknown) => this.deps.logger.error(`Error writing to monitorfile '${v.monitorfile}': ${String(err)}`));
+    }
+    if (res.transition) {
+      const ve = this.virtuals.get(v.id);
+      if (ve) { this.evaluate(ve); this.dirty.add(v.id); this.kick(); }
+    }
+  }
+
+  /** evaluate recomputes fallback/quorum; runs fallbackcommand on transitions only. */
+  private evaluate(ve: VirtualEntry): void {
+    const prev = ve.vh;
+    const vh = evalVirtual(prev, ve.reals.map((r) => ({ health: r.health.health, weight: r.real.weight })),
+      { quorum: ve.v.quorum, hysteresis: ve.v.hysteresis, off: ve.v.checktype.kind === 'off' });
+    if (vh === undefined) return;
+    ve.vh = vh;
+    if (ve.v.quorum !== undefined && prev && prev.quorumOk !== vh.quorumOk) {
+      this.deps.logger.warn(`Quorum ${vh.quorumOk ? 'up' : 'lost'} for ${ve.v.id}: live weight ${vh.liveWeight}, quorum ${ve.v.quorum} ±${ve.v.hysteresis}`);
+    }
+    const want = vh.fallbackActive;
+    if (want && ve.fbCmd !== true) this.fallbackCommand(ve, true);
+    else if (!want && ve.fbCmd === true) this.fallbackCommand(ve, false);
+  }
+
+  /** fallbackCommand runs `<cmd> start|stop <vip:vport | fwmark> <tcp|udp|fwm>` (fixes `:0 fwm`). */
+  private fallbackCommand(ve: VirtualEntry, start: boolean): void {
+    ve.fbCmd = start;
+    const cmd = ve.v.fallbackcommand;
+    if (!cmd) return;
+    const target = ve.v.protocol === 'fwm' ? String(ve.v.fwmark) : hostPort(ve.v.family, ve.v.address ?? '', ve.v.port);
+    const line = `${cmd} ${start ? 'start' : 'stop'} ${target} ${ve.v.protocol}`;
+    this.deps.logger.info(`Running fallbackcommand: ${line}`);
+    (this.deps.exec ?? spawnExec)(['/bin/sh', '-c', line]).then((code) => {
+      if (code !== 0) this.deps.logger.error(`fallbackcommand exited with ${code}: ${line}`);
+    }, (err: unknown) => this.deps.logger.error(`fallbackcommand failed: ${String(err)}`));
+  }
+
+  private kick(): void {
+    if (!this.flushing) this.flushing = this.flush().finally(() => { this.flushing = undefined; });
+  }
+
+  /** flush writes every dirty virtual; changes that arrive meanwhile are taken by the next loop. */
+  private async flush(): Promise<void> {
+    while (this.dirty.size > 0 || this.removals.length > 0) {
+      const ids = [...this.dirty];
+      this.dirty.clear();
+      const removals = this.removals;
+      this.removals = [];
+      const desired: DesiredService[] = [];
+      const byKey = new Map<string, VirtualEntry>();
+      for (const id of ids) {
+        const ve = this.virtuals.get(id);
+        if (!ve) continue;
+        desired.push(desiredFor(ve.v, ve.reals.map((r) => ({ real: r.real, health: r.health.health, addQuiesced: r.addQuiesced })), ve.vh));
+        byKey.set(ve.keyStr, ve);
+      }
+      const res = await this.reconciler.sync(desired, removals.map((r) => r.key));
+      this.report(res.applied, byKey, removals);
+      for (const f of res.failed) {
+        const ve = byKey.get(serviceKeyString(opKey(f.op)));
+        // Retried by the next tick, not at once: a kernel that refuses now would make us spin.
+        if (ve) this.retry.add(ve.v.id);
+        else this.retryRemovals.push(...removals.filter((r) => sameKey(r.key, opKey(f.op))));
+      }
+    }
+  }
+
+  private report(applied: readonly IpvsOp[], byKey: Map<string, VirtualEntry>, removals: { key: ServiceKey; vstr: string }[]): void {
+    const tag = this.state === 'starting' ? 'start' : this.state === 'reloading' ? 'reload' : 'drift';
+    const now = this.deps.clock.now();
+    for (const op of applied) {
+      const key = opKey(op);
+      const ve = byKey.get(serviceKeyString(key));
+      if (!ve) {
+        const rm = removals.find((x) => sameKey(x.key, key));
+        this.deps.logger.info(`Deleted virtual server: ${rm?.vstr ?? JSON.stringify(key)}`);
+        continue;
+      }
+      const fb = ve.v.fallback ? destKey(fallbackDest(ve.v, ve.v.fallback)) : undefined;
+      const realKeys = new Set(ve.reals.map((r) => destKey(realDest(ve.v, r.real, 0))));
+      const ev = describeOp(op, ve.vstr, (k) => k === fb, (k) => realKeys.has(k), tag, destKey, ve.v.family);
+      this.deps.logger[ev.level](ev.log);
+      if (ev.mail && ev.real) this.alerts.alert(ve.v, ev.real, ve.vstr, ev.mail, now, ev.remind);
+    }
+  }
+
+  private armTick(): void {
+    const ms = this.deps.options?.tickMs ?? 1000;
+    this.tickTimer = this.deps.clock.setTimeout(() => { void this.tick().finally(() => { if (this.tickTimer) this.armTick(); }); }, ms);
+  }
+
+  /** tick: email reminders, retries of failed writes, periodic drift correction. */
+  private async tick(): Promise<void> {
+    this.alerts.tick(this.deps.clock.now());
+    if (this.retry.size > 0 || this.retryRemovals.length > 0) {
+      for (const id of this.retry) this.dirty.add(id);
+      this.retry.clear();
+      this.removals.push(...this.retryRemovals);
+      this.retryRemovals = [];
+      this.kick();
+    }
+    const every = this.deps.options?.driftIntervalMs ?? 60_000;
+    const now = this.deps.clock.monotonic();
+    if (every > 0 && now - this.lastDrift >= every && this.state === 'running') {
+      this.lastDrift = now;
+      await this.idle();
+      try {
+        const changed = new Set(await this.reconciler.refresh(this.owned(this.config)));
+        for (const ve of this.virtuals.values()) {
+          if (!changed.has(ve.keyStr)) continue;
+          const d = desiredFor(ve.v, ve.reals.map((r) => ({ real: r.real, health: r.health.health, addQuiesced: r.addQuiesced })), ve.vh);
+          const n = this.reconciler.plan([d]).length;
+          if (n === 0) continue;
+          this.driftCorrections += n;
+          this.deps.logger.warn(`IPVS table drift on ${ve.vstr}: ${n} change(s) needed to restore it (changed by another tool)`);
+          this.dirty.add(ve.v.id);
+        }
+        this.kick();
+      } catch (e) {
+        this.deps.logger.error(`drift check failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+}
+
+function sameKey(a: ServiceKey, b: ServiceKey): boolean {
+  return a.family === b.family && a.fwmark === b.fwmark && a.protocol === b.protocol && a.address === b.address && a.port === b.port;
+}
+
+/** createDirector builds a director over `config`; nothing happens until start(). */
+export function createDirector(config: Config, deps: DirectorDeps): Director & { idle(): Promise<void> } {
+  return new DirectorEngine(config, deps);
+}

@@ -1,0 +1,122 @@
+/**
+ * Flattening a (virtual, real) pair into what the scheduler runs: the CheckSpec(s), the probe key
+ * used to run identical checks once, and the identities the director keys its state by.
+ */
+import type { CheckKind, CheckSpec } from '../checks/types.js';
+import type { GlobalConfig, RealServer, ServiceName, VirtualService } from '../config/model.js';
+
+/** SERVICE_PORTS: a service's default port (ldirectord L1860-1890), used when nothing else gives one. */
+export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze({
+  ftp: 21, smtp: 25, dns: 53, http: 80, pop: 110, nntp: 119, imap: 143, ldap: 389, https: 443,
+  submission: 587, ldaps: 636, imaps: 993, pops: 995, oracle: 1521, radius: 1812, http_proxy: 3128,
+  mysql: 3306, sip: 5060, pgsql: 5432, none: 0, simpletcp: 0,
+});
+
+/** checkPortOf is ld_checkport: the virtual's checkport, else the real's port if > 0, else the service's. */
+export function checkPortOf(v: VirtualService, r: RealServer): number {
+  if (v.checkport !== undefined) return v.checkport;
+  if (r.port > 0) return r.port;
+  return SERVICE_PORTS[v.service] || v.port;
+}
+
+/** ProbeDef is what the scheduler runs for one distinct check: one spec, or the combined pair. */
+export interface ProbeDef {
+  readonly key: string;
+  readonly intervalMs: number;
+  /** For every kind but combined: the spec to run each round. */
+  readonly spec: CheckSpec;
+  /** combined N: the connect spec and N (spec is then the negotiate spec). */
+  readonly connect?: CheckSpec;
+  readonly combinedN?: number;
+}
+
+function specOf(v: VirtualService, r: RealServer, g: GlobalConfig, kind: CheckKind): CheckSpec {
+  const negotiateLike = kind === 'negotiate';
+  return {
+    kind,
+    service: v.service,
+    protocol: v.protocol,
+    family: v.family,
+    virtualAddress: v.address,
+    virtualPort: v.port,
+    fwmark: v.fwmark,
+    realAddress: r.address,
+    realPort: r.port,
+    checkPort: checkPortOf(v, r),
+    request: r.request ?? v.request,
+    receive: r.receive ?? v.receive,
+    httpMethod: v.httpmethod,
+    virtualHost: v.virtualhost,
+    login: v.login,
+    passwd: v.passwd,
+    database: v.database,
+    secret: v.secret,
+    checkCommand: v.checkcommand,
+    timeoutMs: (negotiateLike ? v.negotiatetimeout : v.checktimeout) * 1000,
+    checkCount: v.checkcount,
+    maxBytes: g.maxresponsebytes,
+    tlsVerify: v.httpsverify,
+  };
+}
+
+/**
+ * probeFor returns the probe of a real. checktype on/off get a probe too (the `on`/`off` checks
+ * answer at once): maintenancedir is tested before every check, for every checktype (L2866).
+ */
+export function probeFor(v: VirtualService, r: RealServer, g: GlobalConfig): ProbeDef {
+  const ct = v.checktype;
+  // Per-virtual checkinterval is honoured in every mode (the original ignores it unless fork=yes).
+  const intervalMs = v.checkinterval * 1000;
+  if (ct.kind === 'combined') {
+    const spec = specOf(v, r, g, 'negotiate');
+    const connect = specOf(v, r, g, 'connect');
+    return { key: JSON.stringify(['c', ct.n, intervalMs, dedupView(spec), dedupView(connect)]), intervalMs, spec, connect, combinedN: ct.n };
+  }
+  const spec = specOf(v, r, g, ct.kind);
+  return { key: JSON.stringify(['s', intervalMs, dedupView(spec)]), intervalMs, spec };
+}
+
+/**
+ * dedupView drops the virtual's address, port and fwmark unless the check passes them on (the
+ * external checks' arguments): a real behind two VIPs is then probed once (as Seesaw's dedup,
+ * and as the original's fork=no id, which has no VIP either).
+ */
+function dedupView(s: CheckSpec): CheckSpec {
+  if (s.kind === 'external' || s.kind === 'external-perl') return s;
+  return { ...s, virtualAddress: undefined, virtualPort: 0, fwmark: undefined };
+}
+
+/** realKey identifies a real's health state across reloads: virtual id + address + port + check. */
+export function realKey(v: VirtualService, r: RealServer, g: GlobalConfig): string {
+  // The interval is scheduling, not the check's definition: changing it keeps the health state.
+  const p = probeFor(v, r, g);
+  return JSON.stringify([v.id, r.address, r.port, v.checktype, p.spec, p.connect ?? null]);
+}
+
+/** hostPort renders ip:port with IPv6 bracketed. */
+export function hostPort(family: 4 | 6, address: string, port: number): string {
+  return family === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** virtualStr is the original's get_virtual: `ip:port`, or the fwmark number. */
+export function virtualStr(v: VirtualService): string {
+  if (v.fwmark !== undefined) return String(v.fwmark);
+  return hostPort(v.family, v.address ?? '', v.port);
+}
+
+/** quotemeta is Perl's: backslash before every non-word character. */
+function quotemeta(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`);
+}
+
+/** realIdStr is the original's get_real_id_str (L5015), the id the monitorfile prints. */
+export function realIdStr(v: VirtualService, r: RealServer): string {
+  const ct = v.checktype;
+  let check: string;
+  if (ct.kind === 'negotiate' || ct.kind === 'combined') check = `${ct.kind}:${v.service}`;
+  else if (ct.kind === 'external' || ct.kind === 'external-perl') check = `${ct.kind}:${v.checkcommand}`;
+  else check = ct.kind;
+  const server = r.family === 6 ? `[${r.address}]` : r.address;
+  return [check, v.protocol, server, r.port, v.virtualhost ?? '', v.checkport ?? '', r.weight, r.forward,
+    quotemeta(r.request ?? v.request), quotemeta(r.receive ?? v.receive)].join(':');
+}

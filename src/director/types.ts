@@ -1,0 +1,102 @@
+/**
+ * The director's public types: its dependencies, options and the status snapshot.
+ * The daemon builds DirectorDeps in the composition root; tests pass fakes.
+ */
+import type { CheckFn } from '../checks/types.js';
+import type { Config } from '../config/model.js';
+import type { IpvsHandle } from '../ipvs/types.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+
+/** MailMessage is one alert; `to` holds one entry per address (each gets its own RCPT). */
+export interface MailMessage {
+  readonly to: readonly string[];
+  readonly from: string;
+  readonly subject: string;
+  readonly text: string;
+  /** The virtual's smtp= server; undefined = local sendmail. */
+  readonly smtp?: string;
+}
+
+/** DirectorFs is the file access the director needs (maintenancedir, monitorfile). */
+export interface DirectorFs {
+  readdir(dir: string): Promise<string[]>;
+  appendFile(path: string, data: string): Promise<void>;
+}
+
+/** DirectorOptions are knobs that are not (yet) config directives. */
+export interface DirectorOptions {
+  /**
+   * Run `fallbackcommand start` for every virtual on stop (ldirectord issue #750). Proposed
+   * directive: `fallbackcommandonstop = yes` (global); default false, as the original.
+   */
+  readonly fallbackCommandOnStop?: boolean;
+  /** Re-read the kernel table and fix drift every this many ms (default 60000; 0 = never). */
+  readonly driftIntervalMs?: number;
+  /** Housekeeping period: reminders, retries of failed writes (default 1000 ms). */
+  readonly tickMs?: number;
+  /** Reverse-DNS cache lifetime for maintenancedir names (default 600000 ms). */
+  readonly rdnsTtlMs?: number;
+  /** Delay of the first checks; default = random point within each probe's interval. */
+  readonly firstDelayMs?: number;
+}
+
+/** DirectorDeps: everything with side effects is injected. */
+export interface DirectorDeps {
+  readonly ipvs: IpvsHandle;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly runCheck: CheckFn;
+  readonly hostname?: string;
+  readonly sendMail?: (msg: MailMessage) => Promise<void>;
+  /** Runs argv (fallbackcommand goes through ['/bin/sh', '-c', line]); resolves with the exit code. */
+  readonly exec?: (argv: readonly string[]) => Promise<number>;
+  readonly fs?: DirectorFs;
+  /** Reverse lookup for maintenancedir names (dns.reverse by default). */
+  readonly reverse?: (ip: string) => Promise<string[]>;
+  readonly random?: () => number;
+  readonly pid?: number;
+  readonly options?: DirectorOptions;
+}
+
+/** DaemonStatus matches the original's status values (emailalertstatus bits). */
+export type DaemonStatus = 'starting' | 'running' | 'stopping' | 'reloading' | 'stopped';
+
+export interface RealStatus {
+  readonly address: string;
+  readonly port: number;
+  readonly state: 'up' | 'down' | 'unknown';
+  readonly failcount: number;
+  /** Weight in the kernel (director's cached view); null = absent. */
+  readonly kernelWeight: number | null;
+  readonly last?: { readonly up: boolean; readonly message: string; readonly durationMs: number; readonly at: number };
+}
+
+export interface VirtualStatus {
+  readonly id: string;
+  readonly fallbackActive: boolean;
+  /** undefined until every real has had its first answer. */
+  readonly settled: boolean;
+  readonly quorum?: { readonly ok: boolean; readonly liveWeight: number; readonly quorum: number; readonly hysteresis: number };
+  readonly reals: readonly RealStatus[];
+}
+
+export interface DirectorStatus {
+  readonly status: DaemonStatus;
+  readonly counters: {
+    readonly checksRun: number;
+    readonly ipvsWrites: number;
+    readonly ipvsErrors: number;
+    readonly driftCorrections: number;
+    readonly probes: number;
+  };
+  readonly virtuals: readonly VirtualStatus[];
+}
+
+/** Director is the engine seam the daemon drives. */
+export interface Director {
+  start(): Promise<void>;
+  reload(config: Config): Promise<void>;
+  stop(): Promise<void>;
+  status(): DirectorStatus;
+}

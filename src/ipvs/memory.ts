@@ -1,0 +1,157 @@
+/**
+ * MemoryIpvs is an in-memory IpvsHandle with the kernel's semantics, for tests and host
+ * benchmarks: EEXIST on a duplicate service or dest, ESRCH for an unknown service, ENOENT for an
+ * unknown dest, ERANGE when the lower threshold exceeds the upper one, HASHED masked on reads.
+ * It counts writes (one per applied op, as the netlink driver counts one message per op) and
+ * keeps a log of every op it applied, so tests can assert the exact writes a change caused.
+ */
+import { LdError } from '../util/errors.js';
+import type {
+  IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsTimeouts, OpResult, ServiceKey,
+} from './types.js';
+
+const HASHED = 0x2;
+
+/** serviceKeyString renders a ServiceKey as the stable map key used here and by the director. */
+export function serviceKeyString(k: ServiceKey): string {
+  if (k.fwmark !== undefined) return `fwm${k.family === 6 ? '6' : ''}:${k.fwmark}`;
+  return `${k.protocol}:${k.family === 6 ? `[${k.address}]` : k.address}:${k.port}`;
+}
+
+function destKey(d: Pick<IpvsDest, 'address' | 'port'>): string {
+  return `${d.address}|${d.port}`;
+}
+
+interface Entry { service: IpvsService; dests: Map<string, IpvsDest> }
+
+/** MemoryIpvsOptions lets a test inject failures: return an LdError to fail that op. */
+export interface MemoryIpvsOptions {
+  readonly failOp?: (op: IpvsOp) => LdError | undefined;
+}
+
+/** MemoryIpvs is the recording double; `log` lists applied ops, `writes` counts attempted ones. */
+export class MemoryIpvs implements IpvsHandle {
+  readonly log: IpvsOp[] = [];
+  private table = new Map<string, Entry>();
+  private count = 0;
+  private timeouts: IpvsTimeouts = { tcp: 900, tcpFin: 120, udp: 300 };
+  private closed = false;
+  failOp: ((op: IpvsOp) => LdError | undefined) | undefined;
+
+  constructor(opts: MemoryIpvsOptions = {}) {
+    this.failOp = opts.failOp;
+  }
+
+  get writes(): number { return this.count; }
+
+  async info(): Promise<IpvsInfo> {
+    return { version: '1.2.1', connTabSize: 4096 };
+  }
+
+  async listServices(): Promise<IpvsService[]> {
+    return [...this.table.values()].map((e) => ({ ...e.service, flags: e.service.flags & ~HASHED }));
+  }
+
+  async listDests(key: ServiceKey): Promise<IpvsDest[]> {
+    const e = this.table.get(serviceKeyString(key));
+    if (!e) throw new LdError('LD_ERR_IPVS_NO_SERVICE', `no such service ${serviceKeyString(key)} (ESRCH)`);
+    return [...e.dests.values()].map((d) => ({ ...d }));
+  }
+
+  async apply(ops: readonly IpvsOp[]): Promise<OpResult[]> {
+    this.assertOpen();
+    return ops.map((op) => {
+      this.count++;
+      const injected = this.failOp?.(op);
+      if (injected) return { ok: false, error: injected };
+      try {
+        this.applyOne(op);
+        this.log.push(op);
+        return { ok: true };
+      } catch (e) {
+        return { ok: false, error: e as LdError };
+      }
+    });
+  }
+
+  private applyOne(op: IpvsOp): void {
+    switch (op.op) {
+      case 'addService': {
+        const k = serviceKeyString(op.service.key);
+        if (this.table.has(k)) throw new LdError('LD_ERR_IPVS_EXISTS', `service ${k} exists (EEXIST)`);
+        // The kernel sets HASHED on every service it links into its tables.
+        this.table.set(k, { service: { ...op.service, flags: op.service.flags | HASHED }, dests: new Map() });
+        return;
+      }
+      case 'editService': {
+        const e = this.service(op.service.key);
+        e.service = { ...op.service, flags: op.service.flags | HASHED };
+        return;
+      }
+      case 'delService':
+        this.service(op.key);
+        this.table.delete(serviceKeyString(op.key));
+        return;
+      case 'addDest': {
+        const e = this.service(op.key);
+        checkThresholds(op.dest);
+        if (e.dests.has(destKey(op.dest))) throw new LdError('LD_ERR_IPVS_EXISTS', `dest ${destKey(op.dest)} exists (EEXIST)`);
+        e.dests.set(destKey(op.dest), { ...op.dest, activeConns: 0, inactConns: 0, persistConns: 0 });
+        return;
+      }
+      case 'editDest': {
+        const e = this.service(op.key);
+        checkThresholds(op.dest);
+        const old = e.dests.get(destKey(op.dest));
+        if (!old) throw new LdError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(op.dest)} (ENOENT)`);
+        e.dests.set(destKey(op.dest), { ...old, ...op.dest });
+        return;
+      }
+      case 'delDest': {
+        const e = this.service(op.key);
+        if (!e.dests.delete(destKey(op.dest))) throw new LdError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(op.dest)} (ENOENT)`);
+        return;
+      }
+    }
+  }
+
+  private service(key: ServiceKey): Entry {
+    const e = this.table.get(serviceKeyString(key));
+    if (!e) throw new LdError('LD_ERR_IPVS_NO_SERVICE', `no such service ${serviceKeyString(key)} (ESRCH)`);
+    return e;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new LdError('LD_ERR_NETLINK_CLOSED', 'handle closed');
+  }
+
+  async getTimeouts(): Promise<IpvsTimeouts> { return { ...this.timeouts }; }
+
+  async setTimeouts(t: Partial<IpvsTimeouts>): Promise<void> {
+    this.count++;
+    this.timeouts = { ...this.timeouts, ...t };
+  }
+
+  async flush(): Promise<void> {
+    this.count++;
+    this.table.clear();
+  }
+
+  async zero(key?: ServiceKey): Promise<void> {
+    this.count++;
+    if (key) this.service(key);
+  }
+
+  async close(): Promise<void> { this.closed = true; }
+
+  /** resetLog clears the op log (the write counter keeps counting). */
+  resetLog(): void { this.log.length = 0; }
+}
+
+function checkThresholds(d: IpvsDest): void {
+  // ip_vs_ctl.c ip_vs_add_dest/ip_vs_edit_dest: `l_threshold > u_threshold` is -ERANGE, with no
+  // exception for u=0, so `l:10` without `u:` is refused by the kernel too.
+  if (d.lowerThreshold > d.upperThreshold) {
+    throw new LdError('LD_ERR_IPVS_INVALID', `lower threshold ${d.lowerThreshold} > upper ${d.upperThreshold} (ERANGE)`);
+  }
+}

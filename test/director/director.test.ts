@@ -1,0 +1,175 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createDirector } from '../../src/director/index.js';
+import { MemoryIpvs } from '../../src/ipvs/memory.js';
+import { LdError } from '../../src/util/errors.js';
+import { memoryLogger } from '../../src/util/log.js';
+import type { Config } from '../../src/config/model.js';
+import { FakeClock, ScriptedCheck, config, real, virtual } from './helpers.js';
+
+function setup(cfg: Config, ipvs = new MemoryIpvs(), opts: { exec?: string[][] } = {}) {
+  const clock = new FakeClock();
+  const check = new ScriptedCheck(clock);
+  const logger = memoryLogger();
+  const execs = opts.exec ?? [];
+  const d = createDirector(cfg, {
+    ipvs, clock, logger, runCheck: check.fn, hostname: 'lb1', random: () => 0.5, pid: 42,
+    sendMail: async () => {}, exec: async (argv) => { execs.push([...argv]); return 0; },
+    options: { driftIntervalMs: 30_000 },
+  });
+  return { d, clock, check, logger, ipvs, execs };
+}
+
+const V1 = () => virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2', { weight: 2 })]);
+
+test('start over an empty table: service first, reals only after their first passing check', async () => {
+  const s = setup(config([V1()]));
+  s.check.health.set('10.1.0.2', false);
+  await s.d.start();
+  assert.deepEqual(s.ipvs.log.map((o) => o.op), ['addService']);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(s.ipvs.log.map((o) => o.op), ['addService', 'addDest']);
+  const dests = await s.ipvs.listDests({ family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 });
+  assert.deepEqual(dests.map((x) => [x.address, x.weight, x.forward]), [['10.1.0.1', 1, 'masq']]);
+  // The down real was never added and removed (the original's startup churn).
+  assert.ok(!s.ipvs.log.some((o) => o.op === 'delDest'));
+  await s.d.stop();
+});
+
+test('start over an existing table adopts healthy reals: zero writes, no add-then-delete', async () => {
+  const ipvs = new MemoryIpvs();
+  const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+  await ipvs.apply([
+    { op: 'addService', service: { key, scheduler: 'wrr', flags: 0, timeout: 0, netmask: '255.255.255.255' } },
+    { op: 'addDest', key, dest: { address: '10.1.0.1', port: 80, forward: 'masq', weight: 1, upperThreshold: 0, lowerThreshold: 0 } },
+    { op: 'addDest', key, dest: { address: '10.1.0.2', port: 80, forward: 'masq', weight: 2, upperThreshold: 0, lowerThreshold: 0 } },
+  ]);
+  const before = ipvs.writes;
+  const s = setup(config([V1()]), ipvs);
+  await s.d.start();
+  await s.clock.advance(25_000);
+  await s.d.idle();
+  assert.equal(ipvs.writes - before, 0);
+  assert.equal(s.d.status().virtuals[0]!.reals.every((r) => r.state === 'up' && r.kernelWeight !== null), true);
+  await s.d.stop();
+});
+
+test('adoption purges unknown dests and corrects weights of serving reals', async () => {
+  const ipvs = new MemoryIpvs();
+  const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+  await ipvs.apply([
+    { op: 'addService', service: { key, scheduler: 'rr', flags: 0, timeout: 0, netmask: '255.255.255.255' } },
+    { op: 'addDest', key, dest: { address: '10.1.0.1', port: 80, forward: 'masq', weight: 5, upperThreshold: 0, lowerThreshold: 0 } },
+    { op: 'addDest', key, dest: { address: '10.9.9.9', port: 80, forward: 'masq', weight: 1, upperThreshold: 0, lowerThreshold: 0 } },
+  ]);
+  ipvs.resetLog();
+  const s = setup(config([V1()]), ipvs);
+  await s.d.start();
+  assert.deepEqual(ipvs.log.map((o) => o.op), ['editService', 'delDest', 'editDest']);
+  assert.ok(s.logger.lines.some((l) => l.includes('Purged real server (start): 10.9.9.9:80 (10.0.0.1:80)')));
+  await s.d.stop();
+});
+
+test('reload: unchanged config = zero writes; one changed weight = exactly one editDest; health kept', async () => {
+  const s = setup(config([V1()]));
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  const w0 = s.ipvs.writes;
+  await s.d.reload(config([V1()]));
+  assert.equal(s.ipvs.writes - w0, 0);
+  s.ipvs.resetLog();
+  const changed = virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2', { weight: 7 })]);
+  await s.d.reload(config([changed]));
+  assert.deepEqual(s.ipvs.log.map((o) => [o.op, 'dest' in o ? o.dest.address : '', 'dest' in o && 'weight' in o.dest ? o.dest.weight : '']),
+    [['editDest', '10.1.0.2', 7]]);
+  assert.equal(s.d.status().virtuals[0]!.reals.filter((r) => r.state === 'up').length, 2);
+  await s.d.stop();
+});
+
+test('reload: removed virtual deleted, new virtual added, foreign services untouched', async () => {
+  const ipvs = new MemoryIpvs();
+  const foreign = { family: 4, protocol: 'udp', address: '192.0.2.9', port: 53 } as const;
+  await ipvs.apply([{ op: 'addService', service: { key: foreign, scheduler: 'rr', flags: 0, timeout: 0, netmask: '255.255.255.255' } }]);
+  const s = setup(config([V1()]), ipvs);
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  ipvs.resetLog();
+  const v2 = virtual('10.0.0.2', 443, [real('10.1.0.3', { port: 443 })], { service: 'https' });
+  await s.d.reload(config([v2]));
+  assert.deepEqual(ipvs.log.map((o) => o.op).sort(), ['addService', 'delService']);
+  const keys = (await ipvs.listServices()).map((x) => `${x.key.protocol}:${x.key.address}:${x.key.port}`).sort();
+  assert.deepEqual(keys, ['tcp:10.0.0.2:443', 'udp:192.0.2.9:53']);
+  await s.d.stop();
+  assert.deepEqual((await ipvs.listServices()).map((x) => x.key.address), ['192.0.2.9']);
+});
+
+test('a failed write is logged and retried by the next pass', async () => {
+  let fail = true;
+  const ipvs = new MemoryIpvs({ failOp: (op) => (fail && op.op === 'addDest' ? new LdError('LD_ERR_IPVS_KERNEL', 'ENOMEM') : undefined) });
+  const s = setup(config([V1()]), ipvs);
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.equal((await ipvs.listDests({ family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 })).length, 0);
+  assert.ok(s.logger.lines.some((l) => l.startsWith('error: ipvs addDest')));
+  fail = false;
+  await s.clock.advance(1_000);
+  await s.d.idle();
+  assert.equal((await ipvs.listDests({ family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 })).length, 2);
+  assert.ok(s.d.status().counters.ipvsErrors >= 2);
+  await s.d.stop();
+});
+
+test('stop: cleanstop=yes removes the service, cleanstop=no leaves the table as it is', async () => {
+  for (const cleanstop of [true, false]) {
+    const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { cleanstop });
+    const s = setup(config([v]));
+    await s.d.start();
+    await s.clock.advance(10_000);
+    await s.d.stop();
+    const n = (await s.ipvs.listServices()).length;
+    assert.equal(n, cleanstop ? 0 : 1, `cleanstop=${cleanstop}`);
+    assert.equal(s.d.status().status, 'stopped');
+  }
+});
+
+test('drift made by another tool is detected on the periodic re-read and corrected', async () => {
+  const s = setup(config([V1()]));
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+  await s.ipvs.apply([{ op: 'delDest', key, dest: { address: '10.1.0.2', port: 80 } }]);
+  await s.clock.advance(31_000);
+  await s.d.idle();
+  assert.equal((await s.ipvs.listDests(key)).length, 2);
+  assert.ok(s.logger.lines.some((l) => l.includes('IPVS table drift on 10.0.0.1:80')));
+  assert.equal(s.d.status().counters.driftCorrections, 1);
+  await s.d.stop();
+});
+
+test('soft failures: failurecount per virtual even when two virtuals share one check', async () => {
+  const r = real('10.1.0.1');
+  const a = virtual('10.0.0.1', 80, [r], { failurecount: 3 });
+  const b = virtual('10.0.0.2', 80, [r], { failurecount: 3 });
+  const s = setup(config([a, b]));
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  const calls0 = s.check.calls.length;
+  assert.equal(calls0, 1, 'identical checks run once');
+  s.check.health.set('10.1.0.1', false);
+  await s.clock.advance(20_000); // two failures
+  await s.d.idle();
+  let st = s.d.status();
+  assert.deepEqual(st.virtuals.map((v) => [v.reals[0]!.state, v.reals[0]!.failcount]), [['up', 2], ['up', 2]]);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  st = s.d.status();
+  assert.deepEqual(st.virtuals.map((v) => v.reals[0]!.state), ['down', 'down']);
+  assert.equal(s.check.calls.length, 4);
+  await s.d.stop();
+});
