@@ -1,0 +1,104 @@
+/**
+ * IPVS driver benchmark, run INSIDE the kernel lab (bench/run-ipvs-bench.ts boots it): our
+ * driver and the real ipvsadm side by side on the same kernel.
+ *   writes: 10,000 weight edits (1 service x 10,000 dests; 100 services x 100 dests),
+ *           driver apply() in one call vs `ipvsadm -R` fed the same edits as -e lines;
+ *   dump:   10,000 dests, driver listServices + listDests + renderList vs `ipvsadm -Ln`.
+ * Prints a markdown table of medians (RUNS env, default 3) and the ratios.
+ */
+import { spawn } from 'node:child_process';
+import type { IpvsHandle, IpvsOp, ServiceKey } from '../src/ipvs/types.js';
+import { dest, ipvsadm, loadDriver, mustApply, svc, tcp, type Driver } from '../test/kernel/support.js';
+
+const RUNS = Number(process.env.RUNS ?? 3);
+
+interface Layout { readonly name: string; readonly services: number; readonly perService: number }
+const LAYOUTS: Layout[] = [
+  { name: '1 service x 10,000 dests', services: 1, perService: 10_000 },
+  { name: '100 services x 100 dests', services: 100, perService: 100 },
+];
+
+const keyOf = (s: number): ServiceKey => tcp(`10.${100 + Math.floor(s / 250)}.${s % 250}.1`, 80);
+const addrOf = (i: number) => `127.${1 + Math.floor(i / 62500)}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`;
+
+function edits(l: Layout, weight: number): IpvsOp[] {
+  const ops: IpvsOp[] = [];
+  for (let s = 0; s < l.services; s++) {
+    for (let d = 0; d < l.perService; d++) {
+      ops.push({ op: 'editDest', key: keyOf(s), dest: dest(addrOf(s * l.perService + d), 80, { weight }) });
+    }
+  }
+  return ops;
+}
+
+function rules(ops: IpvsOp[]): string {
+  return ops.map((o) => {
+    if (o.op !== 'editDest') throw new Error('only edits');
+    return `-e -t ${o.key.address}:${o.key.port} -r ${o.dest.address}:${o.dest.port} -g -w ${o.dest.weight}\n`;
+  }).join('');
+}
+
+async function build(h: IpvsHandle, l: Layout): Promise<void> {
+  await h.flush();
+  await mustApply(h, Array.from({ length: l.services }, (_, s) => ({ op: 'addService' as const, service: svc(keyOf(s), { scheduler: 'wrr' }) })));
+  await mustApply(h, edits(l, 1).map((o) => ({ ...o, op: 'addDest' as const })) as IpvsOp[]);
+}
+
+/** timeChild runs a command to completion, output discarded, and returns elapsed ms. */
+function timeChild(cmd: string, args: string[], input?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const c = spawn(cmd, args, { stdio: [input === undefined ? 'ignore' : 'pipe', 'ignore', 'inherit'] });
+    c.on('error', reject);
+    c.on('close', (code) => (code === 0 ? resolve(performance.now() - t0) : reject(new Error(`${cmd} exited ${code}`))));
+    if (input !== undefined) c.stdin!.end(input);
+  });
+}
+
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const fmt = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+
+async function main(): Promise<void> {
+  const drv: Driver = await loadDriver();
+  const h = await drv.openIpvs();
+  const rows: string[] = [];
+  let weight = 2;
+  for (const l of LAYOUTS) {
+    await build(h, l);
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      const ops = edits(l, weight++);
+      const t0 = performance.now();
+      const res = await h.apply(ops);
+      ours.push(performance.now() - t0);
+      const bad = res.filter((x) => !x.ok).length;
+      if (bad) throw new Error(`${bad} driver edits failed`);
+      theirs.push(await timeChild('ipvsadm', ['-R'], rules(edits(l, weight++))));
+      console.error(`# ${l.name} run ${r + 1}: driver ${fmt(ours[r]!)}, ipvsadm -R ${fmt(theirs[r]!)}`);
+    }
+    const check = ipvsadm('-Sn');
+    if (!check.includes(`-w ${weight - 1}\n`)) throw new Error('the last ipvsadm -R edits are not in the table');
+    rows.push(`| 10,000 weight edits, ${l.name} | ${fmt(median(ours))} | \`ipvsadm -R\` (10,000 \`-e\` lines): ${fmt(median(theirs))} | ${(median(theirs) / median(ours)).toFixed(1)}x faster |`);
+  }
+  // The dump: the first layout again (10,000 dests in one service).
+  await build(h, LAYOUTS[0]!);
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const t0 = performance.now();
+    const text = await drv.renderList(h);
+    ours.push(performance.now() - t0);
+    if (text.split('\n').length < 10_000) throw new Error('dump too short');
+    theirs.push(await timeChild('ipvsadm', ['-Ln']));
+    console.error(`# dump run ${r + 1}: driver ${fmt(ours[r]!)}, ipvsadm -Ln ${fmt(theirs[r]!)}`);
+  }
+  rows.push(`| dump of 10,000 dests (listServices + listDests + renderList) | ${fmt(median(ours))} | \`ipvsadm -Ln\`: ${fmt(median(theirs))} | ${(median(theirs) / median(ours)).toFixed(1)}x |`);
+  await h.flush();
+  await h.close();
+  console.log(`| workload (inside one UML guest, medians of ${RUNS}) | our driver | ipvsadm | ratio |`);
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(r);
+}
+
+await main();
