@@ -48,6 +48,10 @@ function real(ctx: Ctx, d: Directive, v: VirtualDraft): void {
     ok = false;
   }
   if (spec.receive !== undefined && !regex(ctx, d.line, d.key, spec.receive)) ok = false;
+  // The man page's quoted form "l:10" "u:100" is read as request/receive (reference §0 #4).
+  if (spec.request !== undefined && /^[lu]:\d+$/.test(spec.request)) {
+    ctx.diags.warn(d.line, d.key, `"${spec.request}" is taken as the request string; thresholds are written bare: l:N u:N`);
+  }
   if (ok) v.reals.push({ spec, line: d.line });
 }
 
