@@ -35,6 +35,14 @@ export function errorMessage(err: unknown): string {
 }
 
 /**
+ * perlTest applies `re` the way Perl applies an unflagged pattern to a response: `$` also
+ * matches before a final newline, so `^OK$` matches "OK\n" as it does in ldirectord.
+ */
+export function perlTest(re: RegExp, text: string): boolean {
+  return re.test(text) || (text.endsWith('\n') && re.test(text.slice(0, -1)));
+}
+
+/**
  * compileReceive turns a receive string into a RegExp, or returns the reason it is invalid.
  * An invalid pattern is a down result with a message, never a crash (ldirectord L3056 dies).
  */
