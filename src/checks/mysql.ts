@@ -1,4 +1,27 @@
+import mysql from 'mysql2';
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
 
-export const check: CheckFn = notImplemented('mysql');
+/**
+ * runMysql connects with mysql2 (its own connect timeout set to what is left of the deadline),
+ * runs the statement and counts rows. mysql2 has no AbortSignal support: the deadline's release
+ * destroys the connection's socket, which also fails the pending query.
+ */
+const runMysql: SqlDriver = (t, d) => new Promise((resolve, reject) => {
+  const conn = mysql.createConnection({
+    host: t.host, port: t.port, user: t.user, password: t.password,
+    ...(t.database !== '' ? { database: t.database } : {}),
+    connectTimeout: Math.max(1, Math.floor(d.remainingMs())),
+    multipleStatements: false,
+  });
+  d.defer(() => conn.destroy());
+  // Errors after the outcome (the server going away mid-check) must not become unhandled.
+  conn.on('error', () => undefined);
+  conn.query(t.query, (err, rows) => {
+    if (err) { reject(sqlError(err)); return; }
+    resolve(Array.isArray(rows) ? rows.length : (rows as { affectedRows?: number }).affectedRows ?? 0);
+  });
+});
+
+/** check is the mysql negotiate check (ldirectord check_mysql, L3343). */
+export const check: CheckFn = sqlCheck(runMysql);

@@ -1,4 +1,36 @@
+import pg from 'pg';
 import type { CheckFn } from './types.js';
-import { notImplemented } from './stub.js';
+import { sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
 
-export const check: CheckFn = notImplemented('pgsql');
+/**
+ * runPgsql connects with node-postgres and runs the statement once (simple query protocol, as
+ * DBD::Pg's non-prepared execute). Every connection parameter is explicit so nothing leaks in
+ * from PG* environment variables or ~/.pgpass. pg has no AbortSignal support: the deadline's
+ * release destroys the socket under the client, which fails whatever is pending.
+ */
+const runPgsql: SqlDriver = async (t, d) => {
+  const client = new pg.Client({
+    host: t.host, port: t.port, user: t.user, password: t.password,
+    // DBI's dbname= empty means "the default", which for PostgreSQL is the user's name.
+    database: t.database !== '' ? t.database : t.user,
+    connectionTimeoutMillis: Math.max(1, Math.floor(d.remainingMs())),
+    application_name: 'ldirectord',
+  });
+  d.defer(() => {
+    client.connection.stream.destroy();
+    client.end().catch(() => undefined);
+  });
+  // Errors after the outcome (backend terminated, socket destroyed) must not become unhandled.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const res: pg.QueryResult | pg.QueryResult[] = await client.query(t.query);
+    const last = Array.isArray(res) ? res[res.length - 1] : res;
+    return last === undefined ? 0 : last.rowCount ?? last.rows.length;
+  } catch (e) {
+    throw sqlError(e);
+  }
+};
+
+/** check is the pgsql negotiate check (ldirectord check_pgsql, L3348). */
+export const check: CheckFn = sqlCheck(runPgsql);
