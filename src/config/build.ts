@@ -39,6 +39,15 @@ export async function resolveFallback(ctx: BuildCtx, spec: FallbackSpec, family:
   return { family, address, port, forward: spec.forward, pos: { file: ctx.file, line: spec.line } };
 }
 
+/** checkGlobalFallbacks resolves the global fallback hosts once, even if no virtual uses them. */
+export async function checkGlobalFallbacks(ctx: BuildCtx): Promise<void> {
+  for (const [spec, family, key] of [[ctx.global.fallback, 4, 'fallback'], [ctx.global.fallback6, 6, 'fallback6']] as const) {
+    if (spec && await ctx.names.host(spec.host, family) === undefined) {
+      ctx.diags.error(spec.line, key, `invalid IPv${family} address or could not resolve for fallback server: ${spec.host}`);
+    }
+  }
+}
+
 async function endpoint(ctx: BuildCtx, v: VirtualDraft): Promise<{ address?: string; port: number } | undefined> {
   if (v.fwmark !== undefined) return { port: 0 };
   const key = v.family === 6 ? 'virtual6' : 'virtual';

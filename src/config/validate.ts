@@ -3,7 +3,7 @@
  * problem of the file is reported, each with file:line and the directive (reference §2).
  */
 import type { Ast, Directive } from './ast.js';
-import { buildVirtual, type BuildCtx } from './build.js';
+import { buildVirtual, checkGlobalFallbacks, type BuildCtx } from './build.js';
 import { DEFAULTS } from './defaults.js';
 import { Diagnostics } from './diagnostics.js';
 import type { GlobalDraft, VirtualDraft } from './draft.js';
@@ -102,6 +102,7 @@ export async function validate(ast: Ast, opts: ValidateOptions): Promise<LoadRes
 
   const fork = global.fork ?? DEFAULTS.global.fork;
   const bctx: BuildCtx = { ...ctx, names: opts.names, hostname: opts.hostname, global };
+  await checkGlobalFallbacks(bctx);
   const virtuals: VirtualService[] = [];
   const ids = new Map<string, number>();
   for (const draft of drafts) {
