@@ -99,6 +99,16 @@ export class DirectorEngine implements Director {
     this.syncProbes(new Set());
     this.lastDrift = this.deps.clock.monotonic();
     this.armTick();
+    this.maybeRunning();
+  }
+
+  /**
+   * maybeRunning ends 'starting' once every virtual has an answer for every real: the first round
+   * is the original's "starting" round (PR #760), so emailalertstatus filters startup mails the same.
+   */
+  private maybeRunning(): void {
+    if (this.state !== 'starting') return;
+    for (const ve of this.virtuals.values()) if (ve.vh === undefined) return;
     this.state = 'running';
   }
 
@@ -258,6 +268,7 @@ export class DirectorEngine implements Director {
     const now = this.deps.clock.now();
     const ev: HealthEvent = r.forced ? { type: 'force', up: r.up } : { type: 'check', up: r.up };
     for (const e of list) this.apply(e, ev, r, now);
+    this.afterResults();
   }
 
   private apply(e: RealEntry, ev: HealthEvent, r: ProbeResult, now: number): void {
@@ -281,6 +292,12 @@ export class DirectorEngine implements Director {
       const ve = this.virtuals.get(v.id);
       if (ve) { this.evaluate(ve); this.dirty.add(v.id); this.kick(); }
     }
+  }
+
+  private afterResults(): void {
+    if (this.state !== 'starting') return;
+    // State flips after the writes of the first round went out, so their mails say "starting".
+    void this.idle().then(() => this.maybeRunning());
   }
 
   /** evaluate recomputes fallback/quorum; runs fallbackcommand on transitions only. */

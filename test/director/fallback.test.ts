@@ -1,0 +1,179 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createDirector } from '../../src/director/index.js';
+import type { MailMessage } from '../../src/director/index.js';
+import { MemoryIpvs } from '../../src/ipvs/memory.js';
+import { memoryLogger } from '../../src/util/log.js';
+import type { Config } from '../../src/config/model.js';
+import { FakeClock, ScriptedCheck, config, real, virtual } from './helpers.js';
+
+function setup(cfg: Config, extra: { fs?: Map<string, string[]>; reverse?: (ip: string) => Promise<string[]>; onStop?: boolean } = {}) {
+  const clock = new FakeClock();
+  const check = new ScriptedCheck(clock);
+  const logger = memoryLogger();
+  const ipvs = new MemoryIpvs();
+  const execs: string[] = [];
+  const mails: MailMessage[] = [];
+  const files = new Map<string, string>();
+  const d = createDirector(cfg, {
+    ipvs, clock, logger, runCheck: check.fn, hostname: 'lb1', random: () => 0, pid: 4242,
+    sendMail: async (m) => { mails.push(m); },
+    exec: async (argv) => { execs.push(argv[2]!); return 0; },
+    fs: {
+      readdir: async (dir) => { const l = extra.fs?.get(dir); if (!l) throw new Error('ENOENT'); return l; },
+      appendFile: async (p, data) => { files.set(p, (files.get(p) ?? '') + data); },
+    },
+    reverse: extra.reverse ?? (async () => { throw new Error('ENOTFOUND'); }),
+    options: { fallbackCommandOnStop: extra.onStop ?? false, driftIntervalMs: 0 },
+  });
+  return { d, clock, check, logger, ipvs, execs, mails, files };
+}
+
+const FB = { family: 4 as const, address: '10.9.0.1', port: 80, forward: 'masq' as const, pos: { file: 'x', line: 1 } };
+
+test('fallback: on when the last real goes down, deleted (never quiesced) when one returns; command on transitions only', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { fallback: FB, fallbackcommand: '/usr/local/bin/fb', quiescent: true });
+  const s = setup(config([v]));
+  await s.d.start();
+  await s.clock.advance(1);
+  await s.d.idle();
+  const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+  const dests = async () => (await s.ipvs.listDests(key)).map((x) => `${x.address}/${x.weight}`).sort();
+  assert.deepEqual(await dests(), ['10.1.0.1/1']);
+  assert.deepEqual(s.execs, []);
+  s.check.health.set('10.1.0.1', false);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(await dests(), ['10.1.0.1/0', '10.9.0.1/1']);
+  assert.deepEqual(s.execs, ['/usr/local/bin/fb start 10.0.0.1:80 tcp']);
+  await s.clock.advance(20_000); // still down: no repeated command
+  assert.equal(s.execs.length, 1);
+  s.check.health.set('10.1.0.1', true);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(await dests(), ['10.1.0.1/1']);
+  assert.deepEqual(s.execs, ['/usr/local/bin/fb start 10.0.0.1:80 tcp', '/usr/local/bin/fb stop 10.0.0.1:80 tcp']);
+  assert.ok(s.logger.lines.includes('info: Deleted fallback server: 10.9.0.1:80 (10.0.0.1:80)'));
+  await s.d.stop();
+});
+
+test('fwmark virtual: fallback dest with port 0, fallbackcommand gets the mark (not ":0 fwm")', async () => {
+  const v = virtual('', 0, [real('10.1.0.1', { forward: 'gate' })], { protocol: 'fwm', fwmark: 7, fallback: { ...FB, forward: 'gate', port: 0 }, fallbackcommand: 'fb' });
+  const s = setup(config([v]), { onStop: true });
+  s.check.health.set('10.1.0.1', false);
+  await s.d.start();
+  await s.clock.advance(1);
+  await s.d.idle();
+  const dests = await s.ipvs.listDests({ family: 4, fwmark: 7 });
+  assert.deepEqual(dests.map((x) => [x.address, x.port, x.forward, x.weight]), [['10.9.0.1', 0, 'route', 1]]);
+  assert.deepEqual(s.execs, ['fb start 7 fwm']);
+  // Opt-in on stop: the fallback is already active, so nothing more is sent.
+  await s.d.stop();
+  assert.deepEqual(s.execs, ['fb start 7 fwm']);
+});
+
+test('fallbackcommand on stop (opt-in) tells the command the service is going away', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { fallbackcommand: 'fb' });
+  const s = setup(config([v]), { onStop: true });
+  await s.d.start();
+  await s.clock.advance(1);
+  await s.d.stop();
+  assert.deepEqual(s.execs, ['fb start 10.0.0.1:80 tcp']);
+});
+
+test('checktype off (bug #11): no real added, no fallback, no add-then-remove churn', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2')], { checktype: { kind: 'off' }, fallback: FB, fallbackcommand: 'fb' });
+  const s = setup(config([v]));
+  await s.d.start();
+  await s.clock.advance(30_000);
+  await s.d.idle();
+  assert.deepEqual(s.ipvs.log.map((o) => o.op), ['addService']);
+  assert.deepEqual(s.execs, []);
+  assert.deepEqual(s.d.status().virtuals[0]!.reals.map((r) => r.state), ['down', 'down']);
+  await s.d.stop();
+});
+
+test('checktype on: reals added at once, without waiting for the jittered first round', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { checktype: { kind: 'on' } });
+  const s = setup(config([v]));
+  await s.d.start();
+  await s.clock.advance(0);
+  await s.d.idle();
+  assert.deepEqual(s.ipvs.log.map((o) => o.op), ['addService', 'addDest']);
+  await s.d.stop();
+});
+
+test('quorum with hysteresis: fallback replaces live reals below quorum-h, returns above quorum+h', async () => {
+  const reals = [real('10.1.0.1', { weight: 2 }), real('10.1.0.2', { weight: 2 }), real('10.1.0.3', { weight: 2 })];
+  const v = virtual('10.0.0.1', 80, reals, { quorum: 4, hysteresis: 1, fallback: FB });
+  const s = setup(config([v]));
+  await s.d.start();
+  await s.clock.advance(1);
+  await s.d.idle();
+  const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+  const dests = async () => (await s.ipvs.listDests(key)).map((x) => x.address).sort();
+  s.check.health.set('10.1.0.1', false);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(await dests(), ['10.1.0.2', '10.1.0.3'], 'weight 4 >= 4-1: quorum holds');
+  s.check.health.set('10.1.0.2', false);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(await dests(), ['10.9.0.1'], 'weight 2 < 3: quorum lost, sorry server only');
+  s.check.health.set('10.1.0.1', true);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(await dests(), ['10.9.0.1'], 'weight 4 < 4+1: still lost (hysteresis)');
+  s.check.health.set('10.1.0.2', true);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(await dests(), ['10.1.0.1', '10.1.0.2', '10.1.0.3']);
+  assert.equal(s.d.status().virtuals[0]!.quorum?.ok, true);
+  await s.d.stop();
+});
+
+test('maintenancedir forces a real down (no soft failures), reverse DNS cached', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { failurecount: 5, monitorfile: '/var/log/mon' });
+  let lookups = 0;
+  const dir = new Map([['/maint', [] as string[]]]);
+  const s = setup(config([v], { maintenancedir: '/maint' }), { fs: dir, reverse: async () => { lookups++; return ['web1.example.com']; } });
+  await s.d.start();
+  await s.clock.advance(1);
+  await s.d.idle();
+  assert.equal(s.d.status().virtuals[0]!.reals[0]!.state, 'up');
+  dir.set('/maint', ['web1:80']);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  const r = s.d.status().virtuals[0]!.reals[0]!;
+  assert.equal(r.state, 'down');
+  assert.equal(r.last?.message, 'Server in maintenance');
+  assert.equal(lookups, 1, 'one reverse lookup, cached');
+  assert.match(s.files.get('/var/log/mon')!, /\[4242\] negotiate http tcp 10\.1\.0\.1 80 1 masq \/  \[down\] Server in maintenance\n$/);
+  await s.d.stop();
+});
+
+test('email: change mails, reminders every emailalertfreq while down, cleared on restore', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { emailalert: ['a@x.test, b@x.test'], emailalertfreq: 30, servicename: 'web' });
+  const s = setup(config([v], { emailalertfrom: 'lb@x.test' }));
+  await s.d.start();
+  await s.clock.advance(1);
+  await s.d.idle();
+  assert.deepEqual(s.mails.map((m) => m.subject), ['[web] Added real server: 10.1.0.1:80 (10.0.0.1:80) (Weight set to 1)']);
+  assert.deepEqual(s.mails[0]!.to, ['a@x.test', 'b@x.test']);
+  assert.equal(s.mails[0]!.from, 'lb@x.test');
+  assert.match(s.mails[0]!.text, /^ldirectord host: lb1\nLog-Message: \[web\] Added real server.*\nDaemon-Status: starting\n\nService name: web\n/);
+  s.check.health.set('10.1.0.1', false);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.equal(s.mails.at(-1)!.subject, '[web] Deleted real server: 10.1.0.1:80 (10.0.0.1:80)');
+  await s.clock.advance(61_000);
+  const reminders = s.mails.filter((m) => m.subject.includes('Inaccessible real server: 10.1.0.1:80 (10.0.0.1:80)'));
+  assert.equal(reminders.length, 2);
+  s.check.health.set('10.1.0.1', true);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  const n = s.mails.length;
+  await s.clock.advance(120_000);
+  assert.equal(s.mails.length, n, 'no reminders after restore');
+  await s.d.stop();
+});

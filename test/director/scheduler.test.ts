@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Scheduler, type ProbeResult } from '../../src/director/scheduler.js';
+import { probeFor } from '../../src/director/spec.js';
+import type { CheckResult, CheckSpec } from '../../src/checks/types.js';
+import { FakeClock, global, real, virtual } from './helpers.js';
+
+function probe(addr: string, over: Parameters<typeof virtual>[3] = {}) {
+  return probeFor(virtual('10.0.0.1', 80, [], { checkinterval: 1, negotiatetimeout: 5, ...over }), real(addr), global());
+}
+
+test('a hung check never delays another probe; it is cut at its own deadline', async () => {
+  const clock = new FakeClock();
+  const starts: Record<string, number[]> = {};
+  const results: ProbeResult[] = [];
+  const s = new Scheduler({
+    clock, maxChecks: 0,
+    run: (spec, signal) => {
+      (starts[spec.realAddress] ??= []).push(clock.monotonic());
+      if (spec.realAddress === '10.1.0.9') return new Promise<CheckResult>(() => { void signal; }); // ignores abort
+      return Promise.resolve({ up: true, message: 'ok', durationMs: 1 });
+    },
+    onResult: (_k, r) => results.push(r),
+  });
+  s.add(probe('10.1.0.9'), 0);
+  s.add(probe('10.1.0.1'), 100);
+  await clock.advance(10_050);
+  assert.deepEqual(starts['10.1.0.1'], [100, 1100, 2100, 3100, 4100, 5100, 6100, 7100, 8100, 9100]);
+  // The hung one: started at 0, cut at 5000, restarted at once (it overran its interval).
+  assert.deepEqual(starts['10.1.0.9'], [0, 5000, 10000]);
+  assert.ok(results.some((r) => !r.up && r.message === 'timeout after 5000 ms'));
+  assert.equal(s.active, 1);
+  s.stop();
+});
+
+test('first runs are spread over the interval (jitter)', async () => {
+  const clock = new FakeClock();
+  let i = 0;
+  const seq = [0.05, 0.35, 0.65, 0.95];
+  const starts: number[] = [];
+  const s = new Scheduler({
+    clock, maxChecks: 0, random: () => seq[i++ % seq.length]!,
+    run: () => { starts.push(clock.monotonic()); return Promise.resolve({ up: true, message: '', durationMs: 0 }); },
+    onResult: () => {},
+  });
+  for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval: 10 }));
+  await clock.advance(9_999);
+  assert.deepEqual(starts, [500, 3500, 6500, 9500]);
+  s.stop();
+});
+
+test('combined checktype 2: negotiate, connect, connect, negotiate; a failed connect forces a negotiate', async () => {
+  const clock = new FakeClock();
+  const kinds: string[] = [];
+  let failNextConnect = false;
+  const s = new Scheduler({
+    clock, maxChecks: 0,
+    run: (spec: CheckSpec) => {
+      kinds.push(spec.kind);
+      const up = !(spec.kind === 'connect' && failNextConnect);
+      if (spec.kind === 'connect') failNextConnect = false;
+      return Promise.resolve({ up, message: '', durationMs: 0 });
+    },
+    onResult: () => {},
+  });
+  s.add(probe('10.1.0.1', { checktype: { kind: 'combined', n: 2 } }), 0);
+  await clock.advance(4_500);
+  assert.deepEqual(kinds, ['negotiate', 'connect', 'connect', 'negotiate', 'connect']);
+  failNextConnect = true;
+  await clock.advance(3_000);
+  assert.deepEqual(kinds.slice(5), ['connect', 'negotiate', 'connect']);
+  s.stop();
+});
+
+test('maxchecks bounds concurrency; queued probes start as slots free, lag is reported', async () => {
+  const clock = new FakeClock();
+  let running = 0;
+  let peak = 0;
+  const lags: number[] = [];
+  const s = new Scheduler({
+    clock, maxChecks: 2,
+    run: () => {
+      running++; peak = Math.max(peak, running);
+      return new Promise((resolve) => clock.setTimeout(() => { running--; resolve({ up: true, message: '', durationMs: 300 }); }, 300));
+    },
+    onResult: () => {},
+    onStart: (_k, lag) => lags.push(lag),
+  });
+  for (let i = 1; i <= 5; i++) s.add(probe(`10.1.0.${i}`), 0);
+  await clock.advance(900);
+  assert.equal(peak, 2);
+  assert.deepEqual(lags.slice(0, 5), [0, 0, 300, 300, 600]);
+  s.stop();
+});
+
+test('remove stops a probe and drops the result of its running check', async () => {
+  const clock = new FakeClock();
+  const got: string[] = [];
+  const s = new Scheduler({
+    clock, maxChecks: 0,
+    run: () => new Promise((resolve) => clock.setTimeout(() => resolve({ up: true, message: '', durationMs: 0 }), 200)),
+    onResult: (k) => got.push(k),
+  });
+  const p = probe('10.1.0.1');
+  s.add(p, 0);
+  await clock.advance(100);
+  s.remove(p.key);
+  await clock.advance(5_000);
+  assert.deepEqual(got, []);
+  assert.equal(s.size, 0);
+});
