@@ -1,0 +1,90 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runCheck, GRACE_MS } from '../../../src/checks/run.js';
+import type { CheckSpec } from '../../../src/checks/types.js';
+import { freePort, makeSpec, startHungServer, startTcpServer, type TestServer } from './imports.js';
+import { SITE_HOST, startSite, VHOST, type Site } from './site.js';
+
+const runner = fileURLToPath(new URL('../core/netns-run.js', import.meta.url));
+
+describe('https check against nginx with a self-signed certificate', () => {
+  let site: Site;
+  let hung: TestServer;
+  let plain: TestServer;
+  let closed: number;
+  before(async () => {
+    site = await startSite();
+    hung = await startHungServer(SITE_HOST);
+    // speaks plain text where TLS is expected
+    plain = await startTcpServer(SITE_HOST, 0, (s) => s.end('HTTP/1.0 200 OK\r\n\r\nTest Page\n'));
+    closed = await freePort(SITE_HOST);
+  });
+  after(async () => { await hung?.close(); await plain?.close(); await site?.stop(); });
+
+  const https = (over: Partial<CheckSpec>): CheckSpec =>
+    makeSpec({ kind: 'negotiate', service: 'https', realAddress: SITE_HOST, checkPort: site.httpsPort, request: '/.testpage', receive: 'Test Page', ...over });
+  const run = (over: Partial<CheckSpec>) => runCheck(https(over), new AbortController().signal);
+
+  const cases: Array<{ desc: string; over: Partial<CheckSpec>; up: boolean; message: string | RegExp }> = [
+    { desc: 'self-signed certificate is accepted by default (no verification, as the original)', over: {}, up: true, message: '200 OK' },
+    { desc: 'wrong body is down', over: { request: '/wrong' }, up: false, message: 'Wrong content' },
+    { desc: '500 with matching body is down', over: { request: '/500' }, up: false, message: '500 Internal Server Error' },
+    { desc: 'redirect followed over https', over: { request: '/redirect' }, up: true, message: '200 OK' },
+    { desc: 'HEAD with empty receive', over: { httpMethod: 'HEAD', receive: '' }, up: true, message: '200 OK' },
+    { desc: 'virtualhost selects the server block over TLS', over: { request: '/vhost.html', receive: 'VHost Page', virtualHost: VHOST }, up: true, message: '200 OK' },
+    { desc: 'tlsVerify rejects the self-signed certificate', over: { tlsVerify: true }, up: false, message: /SELF_SIGNED|CERT|certificate/i },
+    { desc: 'tlsVerify with virtualhost still rejects an untrusted issuer', over: { tlsVerify: true, virtualHost: VHOST, request: '/vhost.html', receive: 'VHost' }, up: false, message: /SELF_SIGNED|CERT|certificate/i },
+  ];
+  for (const c of cases) {
+    it(c.desc, async () => {
+      const r = await run(c.over);
+      assert.equal(r.up, c.up, `message: ${r.message}`);
+      if (typeof c.message === 'string') assert.equal(r.message, c.message); else assert.match(r.message, c.message);
+    });
+  }
+
+  // Trusting the test CA needs NODE_EXTRA_CA_CERTS, read at process start: run in a child.
+  const verifyCases = [
+    { desc: 'tlsVerify + trusted CA + virtualhost in the certificate is up (SNI = virtualhost)', over: { virtualHost: VHOST, request: '/vhost.html', receive: 'VHost Page' }, up: true, message: /^200 OK$/ },
+    { desc: 'tlsVerify + trusted CA, no virtualhost: the real IP is checked against the IP SAN', over: {}, up: true, message: /^200 OK$/ },
+    { desc: 'tlsVerify + trusted CA + a virtualhost not in the certificate is down', over: { virtualHost: 'other.test' }, up: false, message: /ALTNAME|altname|Hostname/ },
+  ];
+  for (const c of verifyCases) {
+    it(c.desc, async () => {
+      const spec = https({ tlsVerify: true, ...c.over });
+      const out = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, [runner, JSON.stringify(spec)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: site.dir.join('server.crt') }, timeout: 20_000 },
+          (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
+      });
+      const r = JSON.parse(out) as { up: boolean; message: string };
+      assert.equal(r.up, c.up, r.message);
+      assert.match(r.message, c.message);
+    });
+  }
+
+  it('refused on a closed port', async () => {
+    const r = await run({ checkPort: closed });
+    assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
+  });
+
+  it('times out against a server that accepts and never answers (TLS handshake hangs)', async () => {
+    const t0 = performance.now();
+    const r = await run({ checkPort: hung.port, timeoutMs: 500 });
+    const took = performance.now() - t0;
+    assert.deepEqual([r.up, r.message], [false, 'timeout after 500 ms']);
+    assert.ok(took < 500 + GRACE_MS + 1500, `took ${took}`);
+  });
+
+  it('plain text where TLS is expected is down', async () => {
+    const r = await run({ checkPort: plain.port });
+    assert.equal(r.up, false);
+    assert.notEqual(r.message, '200 OK');
+  });
+
+  it('plain http against the TLS port is down', async () => {
+    const r = await runCheck({ ...https({}), service: 'http' }, new AbortController().signal);
+    assert.deepEqual([r.up, r.message], [false, '400 Bad Request']);
+  });
+});
