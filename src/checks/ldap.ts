@@ -31,11 +31,12 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
     const port = targetPort(spec, wellKnownPort);
     let socket: Socket | undefined;
     let bytes = 0;
+    let overflow = false;
     const own = <T extends Socket>(s: T): T => {
       socket = s;
       s.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
-        if (bytes > spec.maxBytes) s.destroy(fail(`response exceeds ${spec.maxBytes} bytes`));
+        if (bytes > spec.maxBytes) { overflow = true; s.destroy(); }
       });
       return s;
     };
@@ -52,6 +53,9 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
     });
     try {
       return await negotiate(client, spec, receive);
+    } catch (err) {
+      // ldapts reports the destroyed socket as "connection closed"; say why it was closed.
+      throw overflow ? fail(`response exceeds ${spec.maxBytes} bytes`) : err;
     } finally {
       deadline.signal.removeEventListener('abort', kill);
       // A polite unbind only when the server is answering; otherwise just drop the socket.
@@ -84,12 +88,20 @@ async function negotiate(client: Client, spec: CheckSpec, receive: RegExp | unde
   return `found "${dn}"`;
 }
 
-/** reason is an ldapts or socket error as a short text (ldapts codes are LDAP result codes). */
-function reason(err: unknown): string {
+/**
+ * reason is an ldapts or socket error as a short text. ldapts result errors carry the LDAP
+ * result code as a number and the server's (often empty) diagnostic as message, so the class
+ * name is the readable part: InvalidCredentialsError (49) -> "invalid credentials (49)".
+ */
+export function reason(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as { code?: unknown }).code;
-  const text = err.message.split('\n')[0] ?? err.name;
-  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text;
+  const text = (err.message.split('\n')[0] ?? '').replace(/\s*Code: 0x[0-9a-f]+$/i, '').trim();
+  if (typeof code === 'number') {
+    const kind = err.name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    return `${kind} (${code})${text !== '' ? `: ${text}` : ''}`;
+  }
+  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text || err.name;
 }
 
 /** check: the ldap negotiate check, port 389 by default. */
