@@ -1,0 +1,73 @@
+/**
+ * The order `ipvsadm -L`/`-S` prints services and dests in: glibc 2.36 qsort (a top-down merge
+ * sort) over libipvs's comparators, which subtract host-order u32 values and keep the result as
+ * a signed int. The subtraction wraps, so the order is not even transitive (200.x sorts before
+ * 10.x, but 10.x before 100.x ...); only the same algorithm on the same comparator reproduces it.
+ */
+import { parseAddr } from './addr.js';
+import { AF_INET, AF_INET6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP } from './constants.js';
+import type { IpvsDest, IpvsFamily, IpvsService } from './types.js';
+
+/** msort is glibc's msort_with_tmp: split n/2 | n - n/2, merge taking the left one on cmp <= 0. */
+export function msort<T>(items: readonly T[], cmp: (a: T, b: T) => number): T[] {
+  const a = items.slice();
+  const tmp = new Array<T>(a.length);
+  const rec = (lo: number, n: number): void => {
+    if (n <= 1) return;
+    const n1 = Math.floor(n / 2);
+    rec(lo, n1);
+    rec(lo + n1, n - n1);
+    let i = lo; let j = lo + n1; let k = 0;
+    const iEnd = lo + n1; const jEnd = lo + n;
+    while (i < iEnd && j < jEnd) tmp[k++] = cmp(a[i]!, a[j]!) <= 0 ? a[i++]! : a[j++]!;
+    while (i < iEnd) tmp[k++] = a[i++]!;
+    for (let x = 0; x < k; x++) a[lo + x] = tmp[x]!;
+  };
+  rec(0, a.length);
+  return a;
+}
+
+/** int32 keeps what C keeps when a u32 difference is stored in an int. */
+const int32 = (x: number): number => x | 0;
+
+/** addrWords returns the 4 host-order words of a union nf_inet_addr (v4 in word 0). */
+function addrWords(address: string, family: IpvsFamily): number[] {
+  const b = Buffer.alloc(16);
+  parseAddr(address, family).copy(b);
+  return [b.readUInt32BE(0), b.readUInt32BE(4), b.readUInt32BE(8), b.readUInt32BE(12)];
+}
+
+const afNumber = (f: IpvsFamily): number => (f === 4 ? AF_INET : AF_INET6);
+const protoNumber = { tcp: IPPROTO_TCP, udp: IPPROTO_UDP, sctp: IPPROTO_SCTP } as const;
+
+function cmpAddr(f: IpvsFamily, a: number[], b: number[]): number {
+  if (f !== 6) return int32(a[0]! - b[0]!);
+  let r = 0;
+  for (let i = 0; r === 0 && i < 4; i++) r = int32(a[i]! - b[i]!);
+  return r;
+}
+
+interface SvcSortKey { fwmark: number; af: number; protocol: number; words: number[]; port: number; family: IpvsFamily }
+const svcSortKey = (s: IpvsService): SvcSortKey => {
+  const k = s.key;
+  return k.fwmark !== undefined
+    ? { fwmark: k.fwmark, af: afNumber(k.family), protocol: 0, words: [0, 0, 0, 0], port: 0, family: k.family }
+    : { fwmark: 0, af: afNumber(k.family), protocol: protoNumber[k.protocol], words: addrWords(k.address, k.family), port: k.port, family: k.family };
+};
+
+/** cmpServices mirrors libipvs ipvs_cmp_services: fwmark, af, protocol, address, port. */
+function cmpServices(a: SvcSortKey, b: SvcSortKey): number {
+  return int32(a.fwmark - b.fwmark) || a.af - b.af || a.protocol - b.protocol || cmpAddr(a.family, a.words, b.words) || a.port - b.port;
+}
+
+/** sortServices returns services in ipvsadm's listing order. */
+export function sortServices<T extends { service: IpvsService }>(entries: readonly T[]): T[] {
+  const keyed = entries.map((e) => ({ e, k: svcSortKey(e.service) }));
+  return msort(keyed, (a, b) => cmpServices(a.k, b.k)).map((x) => x.e);
+}
+
+/** sortDests mirrors ipvs_cmp_dests: address compared as the *first* dest's family, then port. */
+export function sortDests(dests: readonly IpvsDest[], svcFamily: IpvsFamily): IpvsDest[] {
+  const keyed = dests.map((d) => ({ d, f: d.family ?? svcFamily, w: addrWords(d.address, d.family ?? svcFamily) }));
+  return msort(keyed, (a, b) => cmpAddr(a.f, a.w, b.w) || a.d.port - b.d.port).map((x) => x.d);
+}
