@@ -8,3 +8,5 @@ export type {
 } from './types.js';
 export { nodemailerSend } from './email.js';
 export { spawnExec } from './exec.js';
+export { watchConfig } from './autoreload.js';
+export type { AutoreloadOptions, ConfigWatcher } from './autoreload.js';

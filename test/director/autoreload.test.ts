@@ -1,0 +1,43 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { watchConfig } from '../../src/director/autoreload.js';
+import { memoryLogger } from '../../src/util/log.js';
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out: ${cond.toString()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+test('autoreload: content change reloads and runs the callback with the full path; touch does nothing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-autoreload-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'ldirectord.cf');
+  const out = join(dir, 'callback.out');
+  const cb = join(dir, 'cb.sh');
+  writeFileSync(file, 'checkinterval=5\n');
+  writeFileSync(cb, `#!/bin/sh\necho "$@" >> ${out}\n`);
+  chmodSync(cb, 0o755);
+  const logger = memoryLogger();
+  let reloads = 0;
+  let auto = true;
+  const w = await watchConfig({ file, logger, autoreload: () => auto, reload: async () => { reloads++; }, callback: () => cb });
+  t.after(() => w.close());
+  await w.ready;
+  const now = new Date();
+  utimesSync(file, now, now);
+  assert.equal(await w.check(), false, 'touch: same digest');
+  writeFileSync(file, 'checkinterval=6\n');
+  await waitFor(() => reloads === 1);
+  await waitFor(() => { try { return readFileSync(out, 'utf8') === `${file}\n`; } catch { return false; } });
+  assert.ok(logger.lines.includes(`info: Configuration file '${file}' has changed on disk`));
+  auto = false;
+  writeFileSync(file, 'checkinterval=7\n');
+  await waitFor(() => logger.lines.includes('info:  - ignore new configuration'));
+  assert.equal(reloads, 1);
+});

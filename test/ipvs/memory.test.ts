@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryIpvs } from '../../src/ipvs/memory.js';
+import { LdError } from '../../src/util/errors.js';
+import type { IpvsDest, IpvsOp, IpvsService } from '../../src/ipvs/types.js';
+
+const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+const svc: IpvsService = { key, scheduler: 'wrr', flags: 1, timeout: 300, netmask: '255.255.255.255' };
+const dest = (address: string, over: Partial<IpvsDest> = {}): IpvsDest =>
+  ({ address, port: 80, forward: 'masq', weight: 1, upperThreshold: 0, lowerThreshold: 0, ...over });
+
+test('kernel errors: EEXIST, ESRCH, ENOENT, ERANGE; the rest of the batch still applies', async () => {
+  const ipvs = new MemoryIpvs();
+  const cases: { desc: string; op: IpvsOp; code?: string }[] = [
+    { desc: 'add service', op: { op: 'addService', service: svc } },
+    { desc: 'duplicate service', op: { op: 'addService', service: svc }, code: 'LD_ERR_IPVS_EXISTS' },
+    { desc: 'add dest', op: { op: 'addDest', key, dest: dest('10.1.0.1') } },
+    { desc: 'duplicate dest', op: { op: 'addDest', key, dest: dest('10.1.0.1') }, code: 'LD_ERR_IPVS_EXISTS' },
+    { desc: 'dest on unknown service', op: { op: 'addDest', key: { ...key, port: 81 }, dest: dest('10.1.0.1') }, code: 'LD_ERR_IPVS_NO_SERVICE' },
+    { desc: 'edit unknown dest', op: { op: 'editDest', key, dest: dest('10.1.0.9') }, code: 'LD_ERR_IPVS_NO_DEST' },
+    { desc: 'delete unknown dest', op: { op: 'delDest', key, dest: { address: '10.1.0.9', port: 80 } }, code: 'LD_ERR_IPVS_NO_DEST' },
+    { desc: 'l > u', op: { op: 'addDest', key, dest: dest('10.1.0.2', { lowerThreshold: 10, upperThreshold: 5 }) }, code: 'LD_ERR_IPVS_INVALID' },
+    { desc: 'l > u with u=0 (the kernel has no exception for 0)', op: { op: 'addDest', key, dest: dest('10.1.0.2', { lowerThreshold: 10 }) }, code: 'LD_ERR_IPVS_INVALID' },
+    { desc: 'edit dest', op: { op: 'editDest', key, dest: dest('10.1.0.1', { weight: 0 }) } },
+    { desc: 'delete unknown service', op: { op: 'delService', key: { family: 4, fwmark: 3 } }, code: 'LD_ERR_IPVS_NO_SERVICE' },
+  ];
+  const res = await ipvs.apply(cases.map((c) => c.op));
+  res.forEach((r, i) => {
+    const c = cases[i]!;
+    if (c.code) assert.ok(!r.ok && r.error instanceof LdError && r.error.code === c.code, c.desc);
+    else assert.ok(r.ok, c.desc);
+  });
+  assert.equal(ipvs.writes, cases.length);
+  assert.deepEqual(ipvs.log.map((o) => o.op), ['addService', 'addDest', 'editDest']);
+  const dests = await ipvs.listDests(key);
+  assert.deepEqual(dests.map((d) => [d.address, d.weight, d.activeConns]), [['10.1.0.1', 0, 0]]);
+});
+
+test('reads mask HASHED; delService removes the dests; listDests of an unknown service is ESRCH', async () => {
+  const ipvs = new MemoryIpvs();
+  await ipvs.apply([{ op: 'addService', service: svc }, { op: 'addDest', key, dest: dest('10.1.0.1') }]);
+  const [s] = await ipvs.listServices();
+  assert.equal(s!.flags, 1);
+  await ipvs.apply([{ op: 'delService', key }]);
+  assert.deepEqual(await ipvs.listServices(), []);
+  await assert.rejects(ipvs.listDests(key), (e: unknown) => e instanceof LdError && e.code === 'LD_ERR_IPVS_NO_SERVICE');
+});
+
+test('fwmark and IPv6 services are distinct keys; injected failures count as writes but do not apply', async () => {
+  let fail = true;
+  const ipvs = new MemoryIpvs({ failOp: () => (fail ? new LdError('LD_ERR_IPVS_KERNEL', 'EIO') : undefined) });
+  const fw4 = { ...svc, key: { family: 4 as const, fwmark: 7 } };
+  const fw6 = { ...svc, key: { family: 6 as const, fwmark: 7 }, netmask: '128' };
+  const r1 = await ipvs.apply([{ op: 'addService', service: fw4 }]);
+  assert.equal(r1[0]!.ok, false);
+  assert.equal((await ipvs.listServices()).length, 0);
+  fail = false;
+  await ipvs.apply([{ op: 'addService', service: fw4 }, { op: 'addService', service: fw6 }]);
+  assert.equal((await ipvs.listServices()).length, 2);
+  assert.equal(ipvs.writes, 3);
+  await ipvs.close();
+  await assert.rejects(ipvs.apply([]), (e: unknown) => e instanceof LdError && e.code === 'LD_ERR_NETLINK_CLOSED');
+});
