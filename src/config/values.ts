@@ -77,8 +77,28 @@ export function text(ctx: Ctx, d: Directive): string | undefined {
   return s;
 }
 
+/**
+ * perlOnly finds Perl regex syntax that JavaScript compiles with a different meaning (`\A` is a
+ * literal "A" there, `[[:digit:]]` a bracket soup), so it can be rejected instead of misbehaving.
+ */
+export function perlOnly(source: string): string | undefined {
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] === '\\') {
+      const c = source[i + 1];
+      if (c !== undefined && 'AZzQEG'.includes(c)) return `\\${c}`;
+      i++;
+    } else if (source.startsWith('[[:', i)) return '[[:class:]]';
+  }
+  return undefined;
+}
+
 /** regex checks that a receive string compiles as a JavaScript RegExp (reference §0 #9). */
 export function regex(ctx: Ctx, line: number, directive: string, source: string): boolean {
+  const perl = perlOnly(source);
+  if (perl !== undefined) {
+    ctx.diags.error(line, directive, `receive uses Perl-only regex syntax ${perl}, which JavaScript RegExp reads differently`);
+    return false;
+  }
   try {
     new RegExp(source);
     return true;
