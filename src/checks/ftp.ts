@@ -13,7 +13,7 @@ import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import type { CheckContext, CheckFn } from './types.js';
-import { compileReceive, fail, runGuarded, targetPort } from './proto/deadline.js';
+import { compileReceive, errorText, fail, runGuarded, targetPort } from './proto/deadline.js';
 
 /** BoundedSink collects written bytes up to `limit`, then calls `onFull` once. */
 export class BoundedSink extends Writable {
@@ -101,11 +101,9 @@ async function step<T>(what: string, p: Promise<T>): Promise<T> {
   }
 }
 
-/** reason is a basic-ftp error (FTPError carries the server's reply) or a socket errno. */
+/** reason is a basic-ftp error (FTPError: the server's reply; its numeric code is in the text) or a socket errno. */
 function reason(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && !err.message.includes(code) ? `${code}: ${err.message}` : err.message;
+  return errorText(err);
 }
 
 function clip(text: string, limit = 80): string {

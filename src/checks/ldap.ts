@@ -11,7 +11,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { isIP } from 'node:net';
 import { Client } from 'ldapts';
 import type { CheckFn, CheckSpec } from './types.js';
-import { compileReceive, fail, runGuarded, targetPort } from './proto/deadline.js';
+import { compileReceive, errorText, fail, runGuarded, targetPort } from './proto/deadline.js';
 
 /** ldapUrl renders the URL ldapts parses (it only takes scheme, host and port from it). */
 export function ldapUrl(secure: boolean, host: string, port: number): string {
@@ -101,7 +101,7 @@ export function reason(err: unknown): string {
     const kind = err.name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
     return `${kind} (${code})${text !== '' ? `: ${text}` : ''}`;
   }
-  return typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text || err.name;
+  return errorText(err);
 }
 
 /** check: the ldap negotiate check, port 389 by default. */

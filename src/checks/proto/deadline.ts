@@ -63,14 +63,26 @@ export function describeFailure(err: unknown, deadline: Deadline, timeoutMs: num
     if (r instanceof Error && r.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;
     return 'aborted';
   }
+  return errorText(err);
+}
+
+/**
+ * errorText is a thrown value as one short line: our own failures verbatim, socket errors as
+ * `ECODE: text`, OpenSSL's long "error:0A00010B:SSL routines:fn:reason:file:line" as its reason.
+ */
+export function errorText(err: unknown): string {
   if (isLdError(err)) return err.message;
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const text = err.message.split('\n')[0] ?? '';
-    if (code && !text.includes(code)) return `${code}: ${text}`;
-    return text || err.name;
-  }
-  return String(err);
+  if (!(err instanceof Error)) return clipText(String(err));
+  const code = (err as NodeJS.ErrnoException).code;
+  let text = err.message.split('\n')[0] ?? '';
+  const ssl = /SSL routines:[^:]*:([^:]+)/.exec(text);
+  if (ssl?.[1]) text = ssl[1];
+  if (typeof code === 'string' && code !== '' && !text.includes(code)) text = `${code}: ${text}`;
+  return clipText(text || err.name);
+}
+
+function clipText(text: string, limit = 200): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}...`;
 }
 
 /**
@@ -85,6 +97,8 @@ export async function runGuarded(
 ): Promise<CheckResult> {
   const deadline = startDeadline(spec.timeoutMs, signal);
   try {
+    // An already-aborted caller gets its answer without any I/O.
+    if (deadline.signal.aborted) throw deadline.signal.reason;
     // Racing the abort guarantees the result even if a library ignores the destroyed socket.
     const message = await Promise.race([body(deadline), abortPromise(deadline.signal)]);
     return { up: true, message, durationMs: Math.round(deadline.elapsedMs()) };
