@@ -1,10 +1,11 @@
 /**
  * Shared helpers for the kernel tests, which run INSIDE the kernel lab (test/lab): the guard
- * that refuses to run elsewhere, the real ipvsadm, modprobe, and the driver loaded by name so a
- * renamed export fails one clear assertion instead of the whole build.
+ * that refuses to run elsewhere, the real ipvsadm, modprobe, and the driver behind one adapter.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { openIpvs, type OpenIpvsOptions } from '../../src/ipvs/index.js';
+import { readTable, renderList, renderSave, renderTimeouts, type ListOptions } from '../../src/ipvs/render.js';
 import type { IpvsHandle, IpvsDest, IpvsService, ServiceKey } from '../../src/ipvs/types.js';
 
 /** assertInLab throws unless this process sees a kernel with IPVS (i.e. runs inside the lab). */
@@ -43,29 +44,23 @@ export function modprobe(name: string): void {
   execFileSync('modprobe', [name], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** OpenOptions are the driver knobs the stress test turns (names as the driver exports them). */
-export interface OpenOptions { readonly rcvbuf?: number; readonly window?: number; readonly timeoutMs?: number }
-
-/** Renderers: byte-identical `ipvsadm -Ln` and `ipvsadm -Sn` from a dumped table. */
-export interface Table {
-  readonly services: readonly { readonly service: IpvsService; readonly dests: readonly IpvsDest[] }[];
-}
-
-/** Driver is the slice of src/ipvs the kernel tests use. */
+/** Driver is the slice of src/ipvs the kernel tests use, with renderers that read the table first. */
 export interface Driver {
-  openIpvs(opts?: OpenOptions): Promise<IpvsHandle>;
-  renderList(h: IpvsHandle): Promise<string>;
+  openIpvs(opts?: OpenIpvsOptions): Promise<IpvsHandle>;
+  /** renderList reads the table like `ipvsadm -L` does and renders it (any view). */
+  renderList(h: IpvsHandle, opts?: ListOptions): Promise<string>;
   renderSave(h: IpvsHandle): Promise<string>;
+  renderTimeouts(h: IpvsHandle): Promise<string>;
 }
 
-/** loadDriver imports src/ipvs; a missing or renamed export is one clear failure. */
+/** loadDriver returns the real driver (kept as a seam so the bench and tests share one adapter). */
 export async function loadDriver(): Promise<Driver> {
-  const spec = '../../src/ipvs/index.js';
-  const mod = await import(spec) as Record<string, unknown>;
-  const need = ['openIpvs', 'renderList', 'renderSave'];
-  const missing = need.filter((k) => typeof mod[k] !== 'function');
-  if (missing.length) throw new Error(`src/ipvs/index.js lacks ${missing.join(', ')}`);
-  return mod as unknown as Driver;
+  return {
+    openIpvs: (opts) => openIpvs(opts),
+    renderList: async (h, opts) => { const t = await readTable(h); return renderList(t.info, t.entries, opts); },
+    renderSave: async (h) => renderSave((await readTable(h)).entries),
+    renderTimeouts: async (h) => renderTimeouts(await h.getTimeouts()),
+  };
 }
 
 /** tcp builds a TCP ServiceKey. */
