@@ -5,6 +5,7 @@
  */
 import { LdError, isLdError } from '../../util/errors.js';
 import type { CheckResult, CheckSpec } from '../types.js';
+import { compileReceive as compileReceiveOrReason } from '../lib/result.js';
 
 /** Deadline is one check's combined timeout + caller abort. */
 export interface Deadline {
@@ -45,7 +46,7 @@ export function startDeadline(timeoutMs: number, outer: AbortSignal): Deadline {
   };
 }
 
-/** CheckFailure marks an expected "down" outcome: the message is what the monitor shows. */
+/** fail makes the error for an expected "down" outcome: its message is what the monitor shows. */
 export function fail(message: string): LdError {
   return new LdError('LD_ERR_CHECK', message);
 }
@@ -122,11 +123,12 @@ export function targetPort(spec: CheckSpec, wellKnown: number): number {
   return spec.checkPort > 0 ? spec.checkPort : wellKnown;
 }
 
-/** compileReceive compiles a receive regex; an invalid one is a down result, never a crash (§0 #9). */
+/**
+ * compileReceive compiles a receive regex with the shared rule of src/checks/lib/result.ts;
+ * an invalid one becomes a down result, never a crash (reference §0 #9).
+ */
 export function compileReceive(source: string): RegExp {
-  try {
-    return new RegExp(source);
-  } catch (err) {
-    throw fail(`invalid receive regex: ${(err as Error).message}`);
-  }
+  const re = compileReceiveOrReason(source);
+  if (typeof re === 'string') throw fail(re);
+  return re;
 }

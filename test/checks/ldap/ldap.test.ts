@@ -81,6 +81,11 @@ describe('ldap/ldaps against slapd', () => {
     });
   }
 
+  it('ldap over IPv6 loopback', async () => {
+    const r = await ldap(makeSpec('ldap', '::1', slapd.ldap6Port, { family: 6, request: `/${SUFFIX}` }), never(), CTX);
+    assert.equal(r.up, true, r.message);
+  });
+
   it('ldaps with tlsVerify rejects the self-signed certificate', async () => {
     const r = await ldaps(makeSpec('ldaps', SLAPD_ADDR, slapd.ldapsPort, { request: `/${SUFFIX}`, tlsVerify: true }), never(), CTX);
     assert.equal(r.up, false);
