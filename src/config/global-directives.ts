@@ -5,8 +5,7 @@ import type { Directive } from './ast.js';
 import type { GlobalDraft } from './draft.js';
 import { emailAddresses, emailStatus } from './email.js';
 import { parseFallback } from './fallback-line.js';
-import { smtpHost } from './virtual-directives.js';
-import { int, positive, quoted, text, yesNo, type Ctx } from './values.js';
+import { int, positive, quoted, smtpHost, text, yesNo, type Ctx } from './values.js';
 
 type Handler = (ctx: Ctx, d: Directive, g: GlobalDraft) => void;
 

@@ -10,7 +10,7 @@ import { DEFAULTS } from './defaults.js';
 import type { LoadResult } from './model.js';
 import { parse } from './parse.js';
 import { dnsResolver, Names, type HostResolver } from './resolve.js';
-import { loadServices, parseServices, type ServiceTable } from './services.js';
+import { loadServices, type ServiceTable } from './services.js';
 import { validate } from './validate.js';
 
 export { resolveConfigPath, type LocateOptions } from './locate.js';
@@ -55,6 +55,3 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   }
   return loadConfigText(text, abs, opts);
 }
-
-// Re-exported for tests and tools that want a services table from text.
-export const servicesFromText = parseServices;

@@ -7,8 +7,7 @@ import { DEFAULTS } from './defaults.js';
 import type { RealServer } from './model.js';
 import type { RealSpec } from './real-line.js';
 import type { Names } from './resolve.js';
-import type { Ctx } from './values.js';
-import { withSlash } from './virtual-directives.js';
+import { withSlash, type Ctx } from './values.js';
 
 /** MAX_RANGE bounds one `a->b` range; a typo like 10.0.0.1->10.9.0.1 should not make 600k reals. */
 export const MAX_RANGE = 65536;

@@ -108,7 +108,20 @@ export function regex(ctx: Ctx, line: number, directive: string, source: string)
   }
 }
 
-/** hostToken is the host syntax the original accepts: IPv4, a name, or [IPv6]. */
+/** withSlash gives a request its leading '/', unless it is an absolute URL (used verbatim). */
+export function withSlash(req: string): string {
+  return req.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(req) ? req : `/${req}`;
+}
+
+/** smtpHost checks an SMTP server name or address (ldirectord L1634: [0-9A-Za-z._+-]+). */
+export function smtpHost(ctx: Ctx, d: Directive): string | undefined {
+  const val = d.value ?? '';
+  if (/^[0-9A-Za-z._+-]+(?::\d+)?$/.test(val)) return val;
+  ctx.diags.error(d.line, d.key, `invalid SMTP server address "${val}": expected a host name or address`);
+  return undefined;
+}
+
+/** HOST_RE is the host syntax the original accepts: IPv4, a name, or [IPv6]. */
 export const HOST_RE = '(?:\\d+\\.\\d+\\.\\d+\\.\\d+|[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])';
 /** PORT_RE is a port number or a service name. */
 export const PORT_RE = '(?:\\d+|[A-Za-z0-9_-]+)';

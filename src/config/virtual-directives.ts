@@ -9,17 +9,13 @@ import { emailAddresses, emailStatus } from './email.js';
 import { parseFallback } from './fallback-line.js';
 import { SERVICE_NAMES, type ServiceName } from './model.js';
 import { parseRealLine } from './real-line.js';
-import { int, positive, quoted, regex, text, yesNo, type Ctx } from './values.js';
+import { int, positive, quoted, regex, smtpHost, text, withSlash, yesNo, type Ctx } from './values.js';
 
 type Handler = (ctx: Ctx, d: Directive, v: VirtualDraft) => void;
 
 const CHECKTYPES = ['connect', 'negotiate', 'ping', 'off', 'on', 'external', 'external-perl'] as const;
 const U32 = 4294967295;
 
-/** withSlash gives a request its leading '/', unless it is an absolute URL (used verbatim). */
-export function withSlash(req: string): string {
-  return req.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(req) ? req : `/${req}`;
-}
 
 function real(ctx: Ctx, d: Directive, v: VirtualDraft): void {
   const want = v.family === 6 ? 'real6' : 'real';
@@ -171,11 +167,3 @@ export const VIRTUAL_DIRECTIVES: Readonly<Record<string, Handler>> = Object.free
   hysteresis: (c, d, v) => { const n = int(c, d, 0, Number.MAX_SAFE_INTEGER); if (n !== undefined) { v.hysteresis = n; v.hysteresisLine = d.line; } },
   httpsverify: set('httpsverify', yesNo),
 });
-
-/** smtpHost checks an SMTP server name or address (ldirectord L1634: [0-9A-Za-z._+-]+). */
-export function smtpHost(ctx: Ctx, d: Directive): string | undefined {
-  const val = d.value ?? '';
-  if (/^[0-9A-Za-z._+-]+(?::\d+)?$/.test(val)) return val;
-  ctx.diags.error(d.line, d.key, `invalid SMTP server address "${val}": expected a host name or address`);
-  return undefined;
-}
