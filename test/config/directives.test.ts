@@ -92,6 +92,7 @@ const errs: ErrorCase[] = [
   { desc: 'emailalertfreq junk', cf: V('emailalertfreq=often'), want: [[3, 'emailalertfreq', 'emailalertfreq must be an integer >= 0']] },
   { desc: 'emailalertstatus unknown word', cf: V('emailalertstatus=starting,exploding'), want: [[3, 'emailalertstatus', 'invalid email alert status "exploding"']] },
   { desc: 'emailalertstatus none with others', cf: V('emailalertstatus=none,running'), want: [[3, 'emailalertstatus', '"running" specified with "none"']] },
+  { desc: 'emailalertstatus empty', cf: V('emailalertstatus='), want: [[3, 'emailalertstatus', 'must be a comma list of all, none,']] },
   { desc: 'smtp with junk', cf: V('smtp=mail server'), want: [[3, 'smtp', 'invalid SMTP server address']] },
   { desc: 'checkcommand empty', cf: V('checkcommand=""'), want: [[3, 'checkcommand', 'must not be empty']] },
   { desc: 'virtualhost empty', cf: V('virtualhost='), want: [[3, 'virtualhost', 'must not be empty']] },

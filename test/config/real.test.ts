@@ -47,6 +47,7 @@ const errs: ErrorCase[] = [
   { desc: 'trailing junk names it', cf: v4('real=192.0.2.2:80 gate 1 extra'), want: [[2, 'real', 'unexpected "extra"']] },
   { desc: 'fractional weight', cf: v4('real=192.0.2.2:80 gate 1.5'), want: [[2, 'real', 'unexpected "1.5"']] },
   { desc: 'weight above 65535', cf: v4('real=192.0.2.2:80 gate 70000'), want: [[2, 'real', 'weight must be 0..65535, got 70000']] },
+  { desc: 'threshold above 2^32-1', cf: v4('real=192.0.2.2:80 gate u:4294967296'), want: [[2, 'real', 'threshold u: must be 0..4294967295, got 4294967296']] },
   { desc: 'empty request', cf: v4('real=192.0.2.2:80 gate "" "x"'), want: [[2, 'real', 'request string must not be empty']] },
   { desc: 'receive regex that does not compile', cf: v4('real=192.0.2.2:80 gate "/" "(unbalanced"'), want: [[2, 'real', 'receive is not a valid regular expression']] },
   { desc: 'port above 65535', cf: v4('real=192.0.2.2:70000 gate'), want: [[2, 'real', 'port must be 0..65535, got 70000']] },
