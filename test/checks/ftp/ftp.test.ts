@@ -49,6 +49,22 @@ describe('ftp against vsftpd', () => {
     });
   }
 
+  it('goes down (refused) once vsftpd is stopped', async () => {
+    const d2 = makeTempDir('vsftpd2');
+    const v2 = await startVsftpd(d2);
+    try {
+      const spec = makeSpec('ftp', FTP_ADDR, v2.port, { request: '/check.txt', receive: 'nominal' });
+      assert.equal((await ftp(spec, never(), CTX)).up, true);
+      await v2.proc.stop();
+      const r = await ftp(spec, never(), CTX);
+      assert.equal(r.up, false);
+      assert.match(r.message, /ECONNREFUSED/);
+    } finally {
+      await v2.proc.stop();
+      d2.remove();
+    }
+  });
+
   it('refused port is down', async () => {
     const port = await freePort('127.0.6.16');
     const r = await ftp(makeSpec('ftp', '127.0.6.16', port), never(), CTX);

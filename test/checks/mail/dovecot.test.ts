@@ -68,6 +68,25 @@ describe('pop/pops/imap/imaps against dovecot', () => {
     });
   }
 
+  it('pop and imaps go down (refused) once dovecot is stopped', async () => {
+    const d2 = makeTempDir('dovecot2');
+    const dv2 = await startDovecot(d2);
+    try {
+      const popSpec = makeSpec('pop', DOVECOT_ADDR, dv2.ports.pop, { login: MAIL_USER, passwd: MAIL_PASS });
+      const imapsSpec = makeSpec('imaps', DOVECOT_ADDR, dv2.ports.imaps, { login: MAIL_USER, passwd: MAIL_PASS });
+      assert.equal((await pop(popSpec, never(), CTX)).up, true);
+      assert.equal((await imaps(imapsSpec, never(), CTX)).up, true);
+      await dv2.proc.stop();
+      for (const r of [await pop(popSpec, never(), CTX), await imaps(imapsSpec, never(), CTX)]) {
+        assert.equal(r.up, false);
+        assert.match(r.message, /ECONNREFUSED/);
+      }
+    } finally {
+      await dv2.proc.stop();
+      d2.remove();
+    }
+  });
+
   it('pops against the plain pop3 port is down (TLS handshake fails), not up', async () => {
     const r = await pops(makeSpec('pops', DOVECOT_ADDR, dov.ports.pop, { timeoutMs: 2000 }), never(), CTX);
     assert.equal(r.up, false);

@@ -1,0 +1,83 @@
+/** Pure helpers of the mail/LDAP/FTP checks, table-driven. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { quoted } from '../../../src/checks/mail/imap.js';
+import { heloName } from '../../../src/checks/mail/smtp.js';
+import { ldapUrl, reason as ldapReason, searchBase } from '../../../src/checks/ldap.js';
+import { BoundedSink, credentials } from '../../../src/checks/ftp.js';
+import { errorText, startDeadline, targetPort } from '../../../src/checks/proto/deadline.js';
+import { InvalidCredentialsError } from 'ldapts';
+import { makeSpec } from './spec.js';
+
+describe('check helpers', () => {
+  it('quoted escapes IMAP quoted strings', () => {
+    for (const { desc, in: i, out } of [
+      { desc: 'plain', in: 'alice', out: '"alice"' },
+      { desc: 'quote', in: 'a"b', out: '"a\\"b"' },
+      { desc: 'backslash', in: 'a\\b', out: '"a\\\\b"' },
+      { desc: 'empty', in: '', out: '""' },
+    ]) assert.equal(quoted(i), out, desc);
+  });
+
+  it('heloName prefers the context hostname', () => {
+    assert.equal(heloName({ hostname: 'lvs1.example' }), 'lvs1.example');
+    assert.notEqual(heloName({}), '');
+  });
+
+  it('searchBase drops one leading slash', () => {
+    for (const [i, o] of [['/dc=a,dc=b', 'dc=a,dc=b'], ['/', ''], ['dc=x', 'dc=x']] as const) assert.equal(searchBase(i), o);
+  });
+
+  it('ldapUrl brackets IPv6 literals', () => {
+    assert.equal(ldapUrl(false, '10.0.0.1', 389), 'ldap://10.0.0.1:389');
+    assert.equal(ldapUrl(true, '2001:db8::1', 636), 'ldaps://[2001:db8::1]:636');
+  });
+
+  it('ldap reason names the LDAP result', () => {
+    assert.equal(ldapReason(new InvalidCredentialsError('')), 'invalid credentials (49)');
+    assert.equal(ldapReason(Object.assign(new Error('connect ECONNREFUSED 1.2.3.4:389'), { code: 'ECONNREFUSED' })), 'connect ECONNREFUSED 1.2.3.4:389');
+  });
+
+  it('ftp credentials default to anonymous / ldirectord@host (ldirectord L1580-1590)', () => {
+    assert.deepEqual(credentials('', '', { hostname: 'lvs1' }), { user: 'anonymous', password: 'ldirectord@lvs1' });
+    assert.deepEqual(credentials('bob', 'pw', { hostname: 'lvs1' }), { user: 'bob', password: 'pw' });
+  });
+
+  it('BoundedSink keeps at most its limit and reports once', async () => {
+    let full = 0;
+    const sink = new BoundedSink(5, () => { full++; });
+    sink.write(Buffer.from('abc'));
+    sink.write(Buffer.from('defgh'));
+    sink.write(Buffer.from('ij'));
+    await new Promise<void>((r) => sink.end(r));
+    assert.equal(sink.text(), 'abcde');
+    assert.equal(sink.full, true);
+    assert.equal(full, 1);
+  });
+
+  it('errorText shortens socket and OpenSSL errors', () => {
+    const ssl = Object.assign(new Error('80CC42A6977F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/x.c:350:'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
+    assert.equal(errorText(ssl), 'ERR_SSL_WRONG_VERSION_NUMBER: wrong version number');
+    assert.equal(errorText(Object.assign(new Error('connect ECONNREFUSED x'), { code: 'ECONNREFUSED' })), 'connect ECONNREFUSED x');
+    assert.equal(errorText('x'.repeat(500)).length, 203);
+  });
+
+  it('targetPort falls back to the well-known port', () => {
+    assert.equal(targetPort(makeSpec('smtp', '10.0.0.1', 0), 25), 25);
+    assert.equal(targetPort(makeSpec('smtp', '10.0.0.1', 2525), 25), 2525);
+  });
+
+  it('startDeadline fires, follows the caller and disposes', async () => {
+    const d = startDeadline(20, new AbortController().signal);
+    await new Promise((r) => setTimeout(r, 60));
+    assert.equal(d.signal.aborted, true);
+    assert.equal(d.expired(), true);
+    d.dispose();
+    const outer = new AbortController();
+    const d2 = startDeadline(10_000, outer.signal);
+    outer.abort(new Error('stop'));
+    assert.equal(d2.signal.aborted, true);
+    assert.equal(d2.expired(), false);
+    d2.dispose();
+  });
+});
