@@ -1,6 +1,6 @@
 import mysql from 'mysql2';
 import type { CheckFn } from './types.js';
-import { sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
+import { LIBRARY_SLACK_MS, sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
 
 /**
  * runMysql connects with mysql2 (its own connect timeout set to what is left of the deadline),
@@ -11,7 +11,8 @@ const runMysql: SqlDriver = (t, d) => new Promise((resolve, reject) => {
   const conn = mysql.createConnection({
     host: t.host, port: t.port, user: t.user, password: t.password,
     ...(t.database !== '' ? { database: t.database } : {}),
-    connectTimeout: Math.max(1, Math.floor(d.remainingMs())),
+    // A little after our deadline: ours must fire first (and name the timeout), mysql2's is the backstop.
+    connectTimeout: Math.ceil(d.remainingMs()) + LIBRARY_SLACK_MS,
     multipleStatements: false,
   });
   d.defer(() => conn.destroy());

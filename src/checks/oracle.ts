@@ -1,6 +1,6 @@
 import oracledb from 'oracledb';
 import type { CheckFn } from './types.js';
-import { sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
+import { LIBRARY_SLACK_MS, sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
 
 /**
  * connectDescriptor names the database by SID, as the original's `dbi:Oracle:sid=<database>`,
@@ -22,7 +22,9 @@ export function connectDescriptor(host: string, port: number, sid: string, timeo
  * trip. A connection that arrives after the check has given up is closed at once.
  */
 const runOracle: SqlDriver = async (t, d) => {
-  const seconds = Math.max(0.001, d.remainingMs() / 1000);
+  // A little after our deadline: ours must fire first (and name the timeout), then the library
+  // destroys its connect attempt.
+  const seconds = (d.remainingMs() + LIBRARY_SLACK_MS) / 1000;
   try {
     const conn = await oracledb.getConnection({
       user: t.user, password: t.password, connectString: connectDescriptor(t.host, t.port, t.database, seconds),

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { CheckFn } from './types.js';
-import { sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
+import { LIBRARY_SLACK_MS, sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
 
 /**
  * runPgsql connects with node-postgres and runs the statement once (simple query protocol, as
@@ -13,7 +13,8 @@ const runPgsql: SqlDriver = async (t, d) => {
     host: t.host, port: t.port, user: t.user, password: t.password,
     // DBI's dbname= empty means "the default", which for PostgreSQL is the user's name.
     database: t.database !== '' ? t.database : t.user,
-    connectionTimeoutMillis: Math.max(1, Math.floor(d.remainingMs())),
+    // A little after our deadline: ours must fire first (and name the timeout), pg's is the backstop.
+    connectionTimeoutMillis: Math.ceil(d.remainingMs()) + LIBRARY_SLACK_MS,
     application_name: 'ldirectord',
   });
   d.defer(() => {

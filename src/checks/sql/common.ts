@@ -2,6 +2,13 @@ import type { CheckFn, CheckSpec } from '../types.js';
 import { clip } from '../lib/result.js';
 import { type Deadline, down, up, withDeadline } from '../wire/deadline.js';
 
+/**
+ * LIBRARY_SLACK_MS is added to the driver libraries' own timeouts so that the check's deadline
+ * always fires first: the result then says `timeout after N ms`, and the library's timer only
+ * backs up the releases that already destroyed the connection.
+ */
+export const LIBRARY_SLACK_MS = 100;
+
 /** SqlTarget is what a driver needs to connect and ask. */
 export interface SqlTarget {
   readonly host: string;
