@@ -1,0 +1,175 @@
+/**
+ * Health-check benchmark: connect and http checks (new connection per check, through runCheck)
+ * against loopback servers - nginx for http, a tiny Node server process for connect - at 1,000
+ * and 10,000 targets (distinct 127.0.5.x address/port pairs).
+ *   saturate: every target is re-checked as soon as its previous check ends (N in flight).
+ *   paced:    the N targets are checked at a fixed total rate (default 10,000/s), spread evenly,
+ *             as a scheduler would; this is where latency (p99) is meaningful.
+ * Reports checks/s, CPU microseconds per check of this (checker) process, p50/p99 latency and
+ * the server's CPU. Run: npm run bench:checks  [-- --seconds 5 --targets 1000,10000 --rate 10000]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runCheck } from '../src/checks/run.js';
+import type { CheckSpec } from '../src/checks/types.js';
+import { freePorts, makeTempDir, makeSpec, startNginx, type ServerProcess, type TempDir } from '../test/harness/index.js';
+
+const arg = (name: string, def: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] ?? def : def;
+};
+const SECONDS = Number(arg('seconds', '5'));
+const TARGETS = arg('targets', '1000,10000').split(',').map(Number);
+const RATE = Number(arg('rate', '10000'));
+const KINDS = arg('kinds', 'connect,http').split(',');
+/** Listeners per server process: the fd hard limit here is 20,000 per process. */
+const PER_SERVER = 5000;
+const ADDRESSES = 100;
+
+type Target = [string, number];
+
+async function makeTargets(n: number): Promise<Target[]> {
+  const hosts = Array.from({ length: Math.min(ADDRESSES, n) }, (_, i) => `127.0.5.${100 + i}`);
+  const perHost = Math.ceil(n / hosts.length);
+  // a port free on the first address is almost surely free on the others of the range
+  const ports = await freePorts(hosts[0] as string, perHost);
+  const out: Target[] = [];
+  for (const p of ports) for (const h of hosts) if (out.length < n) out.push([h, p]);
+  return out;
+}
+
+function chunks<T>(a: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < a.length; i += size) out.push(a.slice(i, i + size));
+  return out;
+}
+
+interface Server { pids: number[]; stop(): Promise<void> }
+
+async function startNginxes(targets: Target[]): Promise<Server> {
+  const parts: Array<{ dir: TempDir; proc: ServerProcess }> = [];
+  for (const group of chunks(targets, PER_SERVER)) {
+    const dir = makeTempDir('bench-nginx');
+    const listens = group.map(([h, p]) => `listen ${h}:${p} backlog=4096;`).join('\n    ');
+    const [h0, p0] = group[0] as Target;
+    const proc = await startNginx(dir, {
+      workerConnections: 19000,
+      ready: { host: h0, port: p0 },
+      http: `server {\n    ${listens}\n    location = /.testpage { return 200 "Test Page\\n"; }\n  }`,
+    });
+    parts.push({ dir, proc });
+  }
+  return {
+    pids: parts.map((p) => p.proc.pid),
+    async stop() { for (const p of parts) { await p.proc.stop(); p.dir.remove(); } },
+  };
+}
+
+async function startNodeServers(targets: Target[]): Promise<Server> {
+  const script = fileURLToPath(new URL('./checks-tcp-server.js', import.meta.url));
+  const children: ChildProcess[] = [];
+  for (const group of chunks(targets, PER_SERVER)) {
+    const child = spawn(process.execPath, [script, JSON.stringify(group)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.once('data', () => resolve());
+      child.once('exit', (c) => reject(new Error(`tcp server exited ${c}`)));
+    });
+  }
+  return {
+    pids: children.map((c) => c.pid ?? 0),
+    async stop() { for (const c of children) { c.kill('SIGTERM'); await new Promise((r) => c.once('exit', r)); } },
+  };
+}
+
+/** cpuTicksOf reads utime+stime of a pid in seconds (Linux /proc). */
+function cpuSecondsOf(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / 100;
+}
+
+interface Figures { checks: number; failed: number; seconds: number; cpuUs: number; lat: number[]; serverCpu: number; firstError?: string }
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number : NaN;
+}
+
+async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'paced'): Promise<Figures> {
+  const lat: number[] = [];
+  let checks = 0;
+  let failed = 0;
+  let firstError: string | undefined;
+  const record = (r: { up: boolean; message: string; durationMs: number }): void => {
+    checks++;
+    lat.push(r.durationMs);
+    if (!r.up) { failed++; firstError ??= r.message; }
+  };
+  const signal = new AbortController().signal;
+  const cpu0 = process.cpuUsage();
+  const srv0 = cpuSecondsOf(pids);
+  const t0 = performance.now();
+  const end = t0 + SECONDS * 1000;
+  if (mode === 'saturate') {
+    await Promise.all(specs.map(async (s) => {
+      while (performance.now() < end) record(await runCheck(s, signal));
+    }));
+  } else {
+    const busy = new Uint8Array(specs.length);
+    let started = 0;
+    let next = 0;
+    let inflight = 0;
+    await new Promise<void>((resolve) => {
+      const tick = (): void => {
+        const now = performance.now();
+        if (now >= end) { clearInterval(timer); const wait = (): void => { if (inflight === 0) resolve(); else setTimeout(wait, 5); }; wait(); return; }
+        const due = Math.floor(((now - t0) / 1000) * RATE);
+        while (started < due) {
+          started++;
+          const i = next;
+          next = (next + 1) % specs.length;
+          if (busy[i]) { failed++; firstError ??= 'target still in flight (skipped)'; continue; }
+          busy[i] = 1;
+          inflight++;
+          void runCheck(specs[i] as CheckSpec, signal).then((r) => { busy[i] = 0; inflight--; record(r); });
+        }
+      };
+      const timer = setInterval(tick, 1);
+    });
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(cpu0);
+  return { checks, failed, seconds, cpuUs: (c.user + c.system) / Math.max(1, checks), lat: lat.sort((a, b) => a - b), serverCpu: cpuSecondsOf(pids) - srv0, firstError };
+}
+
+async function main(): Promise<void> {
+  console.log(`# checks benchmark: node ${process.version}, ${SECONDS}s per row, paced rate ${RATE}/s`);
+  console.log('| check | targets | mode | checks/s | checker CPU us/check | checker CPU % of a core | p50 ms | p99 ms | failed | server CPU % |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  for (const kind of KINDS) {
+    for (const n of TARGETS) {
+      const targets = await makeTargets(n);
+      const server = kind === 'http' ? await startNginxes(targets) : await startNodeServers(targets);
+      try {
+        const specs = targets.map(([h, p]) => makeSpec(kind === 'http'
+          ? { kind: 'negotiate', service: 'http', realAddress: h, checkPort: p, request: '/.testpage', receive: 'Test Page', timeoutMs: 5000 }
+          : { kind: 'connect', realAddress: h, checkPort: p, timeoutMs: 5000 }));
+        // warm-up: one check per target, not measured
+        await Promise.all(specs.map((s) => runCheck(s, new AbortController().signal)));
+        for (const mode of ['saturate', 'paced'] as const) {
+          const f = await measure(specs, server.pids, mode);
+          const rate = f.checks / f.seconds;
+          console.log(`| ${kind} | ${n} | ${mode}${mode === 'paced' ? ` ${RATE}/s` : ''} | ${rate.toFixed(0)} | ${f.cpuUs.toFixed(0)} | ${((f.cpuUs * rate) / 1e4).toFixed(0)} | ${percentile(f.lat, 0.5).toFixed(2)} | ${percentile(f.lat, 0.99).toFixed(2)} | ${f.failed}${f.firstError ? ` (${f.firstError})` : ''} | ${((f.serverCpu / f.seconds) * 100).toFixed(0)} |`);
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  }
+}
+
+await main();
