@@ -1,0 +1,121 @@
+/**
+ * The action matrix (reference §1.2, ldirectord L1023-1098), keyed on the pid file's state.
+ * Deliberate differences from the original (docs/cli.md):
+ *  - `stop` waits (bounded) until the daemon has cleaned up and exited; a stuck daemon is exit 1;
+ *  - `restart`/`try-restart` wait with the same bound instead of polling forever;
+ *  - a symlinked pid file is refused (exit 1), never followed;
+ *  - `configtest` is new.
+ */
+import { executeRunner } from '../daemon/execute.js';
+import { probePidFile, type PidState } from '../daemon/pidfile.js';
+import { waitForExit } from '../daemon/proc.js';
+import { isLdError } from '../util/errors.js';
+import type { Invocation } from './invocation.js';
+import { startDaemon, type StartOutcome } from './start.js';
+
+/** ActionOutcome: an exit code, or 'foreground' when this process has become the daemon. */
+export type ActionOutcome = number | 'foreground';
+
+/** exit logs as ld_exit does (L5121): non-zero codes leave "Exiting with exit_status N: msg". */
+function exit(inv: Invocation, code: number, message: string): number {
+  if (code !== 0) inv.logger.error(`Exiting with exit_status ${code}: ${message}`);
+  return code;
+}
+
+function probe(inv: Invocation): PidState | number {
+  try {
+    const state = probePidFile(inv.pidFile);
+    if (state.kind !== 'symlink') return state;
+    inv.deps.io.stderr(`Refusing to use pid file ${inv.pidFile}: it is a symbolic link\n`);
+    return exit(inv, 1, `pid file ${inv.pidFile} is a symbolic link`);
+  } catch (e) {
+    if (!isLdError(e)) throw e;
+    inv.deps.io.stderr(`${e.message}\n`);
+    return exit(inv, 1, e.message);
+  }
+}
+
+/** terminate sends TERM and waits until the daemon is gone; false if it outlived the bound. */
+async function terminate(inv: Invocation, pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return true; // gone between the probe and the kill
+  }
+  if (await waitForExit(pid, inv.settings.stopTimeoutMs, inv.deps.clock)) return true;
+  const secs = inv.settings.stopTimeoutMs / 1000;
+  inv.deps.io.stderr(`ldirectord for ${inv.configPath} (pid ${pid}) did not exit within ${secs} seconds of SIGTERM\n`);
+  return false;
+}
+
+function execute(inv: Invocation, stdio: 'inherit' | 'ignore') {
+  return executeRunner({ ...inv.deps.command, env: inv.deps.env, stdio, timeoutMs: inv.settings.startTimeoutMs + 10_000 }, inv.logger);
+}
+
+async function start(inv: Invocation): Promise<ActionOutcome> {
+  const outcome: StartOutcome = await startDaemon(inv);
+  if (outcome.kind === 'foreground') return 'foreground';
+  if (outcome.kind === 'started') return 0;
+  inv.deps.io.stderr(`${outcome.message}\n`);
+  return exit(inv, 1, outcome.message);
+}
+
+/** runAction performs `inv.args.action` (configtest is handled before: it needs no pid file). */
+export async function runAction(inv: Invocation): Promise<ActionOutcome> {
+  const { action } = inv.args;
+  const { io } = inv.deps;
+  const config = inv.configPath;
+  const bye = `Exiting from ldirectord ${action}`;
+  const state = probe(inv);
+  if (typeof state === 'number') return state;
+
+  if (state.kind === 'running') {
+    switch (action) {
+      case 'start':
+        return 0;
+      case 'stop':
+        return (await terminate(inv, state.pid)) ? 0 : exit(inv, 1, `${bye}: daemon did not exit`);
+      case 'restart':
+      case 'try-restart':
+        if (!(await terminate(inv, state.pid))) return exit(inv, 1, `${bye}: daemon did not exit`);
+        return start(inv);
+      case 'reload':
+      case 'force-reload':
+        process.kill(state.pid, 'SIGHUP');
+        return 0;
+      default: {
+        const msg = `ldirectord for ${config} is running with pid: ${state.pid}`;
+        io.stderr(`${msg}\n`);
+        if (inv.config) await execute(inv, 'inherit')(inv.config.global.execute, 'status');
+        inv.logger.info(msg);
+        inv.logger.info(bye);
+        return 0;
+      }
+    }
+  }
+  switch (action) {
+    case 'start':
+    case 'restart':
+      return start(inv);
+    case 'stop':
+    case 'try-restart':
+      return 0;
+    case 'status': {
+      let code = 3;
+      if (state.kind === 'stale') {
+        const msg = `ldirectord stale pid file ${inv.pidFile} for ${config}`;
+        io.stderr(`${msg}\n`);
+        inv.logger.info(msg);
+        code = 1;
+      }
+      io.stdout(`ldirectord is stopped for ${config}\n`);
+      return exit(inv, code, bye);
+    }
+    default: {
+      const msg = `ldirectord is stopped for ${config}`;
+      io.stderr(`${msg}\n`);
+      inv.logger.info(msg);
+      return exit(inv, 1, bye);
+    }
+  }
+}

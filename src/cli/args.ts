@@ -1,0 +1,99 @@
+/**
+ * Command line parsing with yargs, configured to behave as the original's
+ * Getopt::Long::Configure("bundling", "no_auto_abbrev", "require_order") (L888-891):
+ *  - require_order   -> halt-at-non-option: options stop at the first non-option, so in
+ *                       `ldirectord www start -d` the `-d` is a (surplus) argument, not an option;
+ *  - bundling        -> short-option-groups: `-dv` is `-d -v`;
+ *  - no_auto_abbrev  -> yargs never abbreviates; strict() rejects anything unknown;
+ *  - and none of yargs' extras (--no-x negation, camelCase copies, number parsing of "80").
+ * The test options (--confdir, --piddir, --stop-timeout) are extensions; the environment
+ * variables LDIRECTORD_CONFDIR/PIDDIR/STOP_TIMEOUT do the same without changing the command line.
+ */
+import yargs from 'yargs';
+
+/** ACTIONS are the original's actions plus `configtest`. */
+export const ACTIONS = ['start', 'stop', 'restart', 'try-restart', 'reload', 'force-reload', 'status', 'configtest'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** RunArgs is a valid invocation. */
+export interface RunArgs {
+  readonly kind: 'run';
+  readonly debug: boolean;
+  /** The config argument as given (undefined: the one-argument form). */
+  readonly config?: string;
+  readonly action: Action;
+  readonly confdir?: string;
+  readonly piddir?: string;
+  /** Seconds; NaN-free (validated here). */
+  readonly stopTimeout?: number;
+}
+
+/** ParsedArgs is the outcome of parsing: help, version, a usage error, or a run. */
+export type ParsedArgs =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'usage'; readonly message: string }
+  | RunArgs;
+
+function isAction(s: string): s is Action {
+  return (ACTIONS as readonly string[]).includes(s);
+}
+
+/** parseArgs parses the arguments after the program name. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  let failure: string | undefined;
+  const parsed = yargs([...argv])
+    .version(false)
+    .help(false)
+    .parserConfiguration({
+      'halt-at-non-option': true,
+      'short-option-groups': true,
+      'boolean-negation': false,
+      'camel-case-expansion': false,
+      'dot-notation': false,
+      'parse-numbers': false,
+      'parse-positional-numbers': false,
+      'duplicate-arguments-array': false,
+      'strip-aliased': true,
+    })
+    .option('debug', { alias: 'd', type: 'boolean' })
+    .option('help', { alias: ['h', '?'], type: 'boolean' })
+    .option('show-version', { alias: ['v', 'version'], type: 'boolean' })
+    .option('confdir', { type: 'string', requiresArg: true })
+    .option('piddir', { type: 'string', requiresArg: true })
+    .option('stop-timeout', { type: 'string', requiresArg: true })
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => { failure = msg || err?.message || 'invalid arguments'; })
+    .parseSync();
+  if (failure !== undefined) return { kind: 'usage', message: failure };
+  // ldirectord L896-911: help wins over version, and both win over the arguments.
+  if (parsed.help) return { kind: 'help' };
+  if (parsed['show-version']) return { kind: 'version' };
+
+  const pos = parsed._.map(String);
+  if (pos.length === 0) return { kind: 'usage', message: 'no action given' };
+  if (pos.length > 2) return { kind: 'usage', message: `too many arguments: ${pos.join(' ')}` };
+  const action = pos[pos.length - 1];
+  if (!isAction(action)) return { kind: 'usage', message: `unknown action: ${action}` };
+  const config = pos.length === 2 ? pos[0] : undefined;
+  if (config === '') return { kind: 'usage', message: 'empty configuration name' };
+
+  let stopTimeout: number | undefined;
+  const st = parsed['stop-timeout'];
+  if (st !== undefined) {
+    stopTimeout = Number(st);
+    if (!/^\d+(\.\d+)?$/.test(st) || !Number.isFinite(stopTimeout)) {
+      return { kind: 'usage', message: `--stop-timeout needs a number of seconds, not "${st}"` };
+    }
+  }
+  return {
+    kind: 'run',
+    debug: parsed.debug === true,
+    config,
+    action,
+    confdir: parsed.confdir,
+    piddir: parsed.piddir,
+    stopTimeout,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The detached daemon child's side of `start`: load the config from the absolute path the parent
+ * resolved, open the log, run the daemon with a pid file, and report readiness on fd 3.
+ */
+import { closeSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { formatDiagnostic } from '../config/model.js';
+import { runDaemon, type Readiness } from '../daemon/daemon.js';
+import { executeRunner } from '../daemon/execute.js';
+import { SwitchableLogger } from '../daemon/logger.js';
+import { pidFilePath } from '../daemon/pidfile.js';
+import { parseArgs } from './args.js';
+import type { CliDeps } from './invocation.js';
+import { CHILD_ENV, READY_FD, settingsFrom } from './settings.js';
+import { guardCrashes, loggerOpener, processHost } from './start.js';
+
+/** isDaemonChild tells whether this process is the detached child of a `start`. */
+export function isDaemonChild(env: NodeJS.ProcessEnv): boolean {
+  return env[CHILD_ENV.marker] === '1';
+}
+
+function report(r: Readiness): void {
+  try {
+    writeSync(READY_FD, `${JSON.stringify(r)}\n`);
+  } catch {
+    // The parent gave up (start timeout) and closed its end; nothing left to tell.
+  }
+  try {
+    closeSync(READY_FD);
+  } catch {
+    // already closed
+  }
+}
+
+/** runDaemonChild runs the daemon; on a startup failure it reports and exits non-zero. */
+export async function runDaemonChild(deps: CliDeps): Promise<void> {
+  const configPath = deps.env[CHILD_ENV.config] ?? '';
+  // Not inherited by the execute= instances we start: they are CLI runs of their own.
+  delete deps.env[CHILD_ENV.marker];
+  delete deps.env[CHILD_ENV.config];
+  const fail = (message: string, code: number): void => {
+    report({ ok: false, message });
+    process.exit(code);
+  };
+  const args = parseArgs(deps.rawArgs);
+  if (args.kind !== 'run') return fail('daemon child started with unusable arguments', 1);
+  const settings = settingsFrom(args, deps.env);
+  const name = args.config === undefined ? 'ldirectord' : basename(args.config);
+
+  const result = await deps.configApi.loadConfig(configPath, { name });
+  if (!result.ok) return fail(result.diagnostics.map(formatDiagnostic).join('\n'), 2);
+  const config = result.config;
+  const open = loggerOpener(deps, settings, false, name);
+  let logger: SwitchableLogger;
+  try {
+    logger = new SwitchableLogger(await open(config));
+  } catch (e) {
+    return fail((e as Error).message, 1);
+  }
+  const pidFile = pidFilePath(settings.pidDir, name);
+  guardCrashes(logger, pidFile, deps.pid);
+  await runDaemon({
+    config,
+    loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
+    openLogger: open,
+    logger,
+    engineFactory: deps.engineFactory,
+    clock: deps.clock,
+    execute: executeRunner({ ...deps.command, env: deps.env, stdio: 'ignore', timeoutMs: settings.startTimeoutMs + 10_000 }, logger),
+    host: processHost(),
+    pidFile,
+    ready: report,
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * Turns parsed arguments into an Invocation: the config located (§1.1) and loaded, the log
+ * opened, the pid file named. This is where bug #7 is fixed: the original parsed the config
+ * before every action and, on an error, deleted the running daemon's pid file. Here a broken
+ * config stops only the actions that need it; `status` and `stop` go on from the pid file
+ * (and never delete it), so the OCF agent still gets 0/1/3 and can stop the daemon.
+ */
+import { basename } from 'node:path';
+import { formatDiagnostic, type Config } from '../config/model.js';
+import type { Clock } from '../util/clock.js';
+import { isLdError } from '../util/errors.js';
+import type { EngineFactory } from '../daemon/engine.js';
+import type { CommandSpec } from '../daemon/execute.js';
+import { openLogger, stderrLogger, type ClosableLogger } from '../daemon/logger.js';
+import { pidFilePath } from '../daemon/pidfile.js';
+import type { RunArgs } from './args.js';
+import type { ConfigApi } from './config-api.js';
+import { settingsFrom, type Settings } from './settings.js';
+
+/** CliIo: the process streams, injected. */
+export interface CliIo {
+  readonly stdout: (s: string) => void;
+  readonly stderr: (s: string) => void;
+}
+
+/** CliDeps are the composition root's handles (main.ts builds the real ones). */
+export interface CliDeps {
+  readonly io: CliIo;
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly clock: Clock;
+  readonly pid: number;
+  readonly configApi: ConfigApi;
+  readonly engineFactory: EngineFactory;
+  /** How to run ourselves again (daemon child, execute= instances). */
+  readonly command: Omit<CommandSpec, 'stdio' | 'timeoutMs' | 'env'>;
+  /** The raw arguments after the program name (passed unchanged to the daemon child). */
+  readonly rawArgs: readonly string[];
+}
+
+/** Invocation is one CLI run with everything resolved. */
+export interface Invocation {
+  readonly args: RunArgs;
+  readonly deps: CliDeps;
+  readonly settings: Settings;
+  /** The config argument (`ldirectord.cf` in the one-argument form). */
+  readonly configArg: string;
+  /** CFGNAME (§1.1): basename of the argument, or `ldirectord` in the one-argument form. */
+  readonly name: string;
+  /** Absolute path of the config file found. */
+  readonly configPath: string;
+  /** Undefined when the file has errors (only status/stop get this far then). */
+  readonly config?: Config;
+  readonly logger: ClosableLogger;
+  readonly pidFile: string;
+  /** -d or supervised=yes: the daemon runs in this process, with no pid file. */
+  readonly foreground: boolean;
+}
+
+/** PrepareResult: an invocation, or the exit code to leave with. */
+export type PrepareResult = { readonly ok: true; readonly inv: Invocation } | { readonly ok: false; readonly code: number };
+
+/** ACTIONS_WITHOUT_CONFIG can run from the pid file alone when the config is broken. */
+const ACTIONS_WITHOUT_CONFIG = new Set(['status', 'stop']);
+
+/** prepare locates and loads the config and opens the log, reporting failures as exit codes. */
+export async function prepare(args: RunArgs, deps: CliDeps): Promise<PrepareResult> {
+  const { io } = deps;
+  const settings = settingsFrom(args, deps.env);
+  const configArg = args.config ?? 'ldirectord.cf';
+  const name = args.config === undefined ? 'ldirectord' : basename(args.config);
+  const configPath = deps.configApi.resolveConfigPath(configArg, { confDirs: settings.confDirs, cwd: deps.cwd });
+  if (configPath === undefined) {
+    io.stderr(`Config file ${configArg} not found\n`);
+    return { ok: false, code: 1 };
+  }
+  const result = await deps.configApi.loadConfig(configPath, { name });
+  let config: Config | undefined;
+  if (result.ok) {
+    config = result.config;
+    if (args.action !== 'status' && args.action !== 'stop') {
+      for (const w of result.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
+    }
+  } else {
+    for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    if (!ACTIONS_WITHOUT_CONFIG.has(args.action)) return { ok: false, code: 2 };
+    io.stderr(`Config file ${configPath} has errors: ${args.action} goes on from the pid file alone\n`);
+  }
+
+  const foreground = args.debug || (config?.global.supervised ?? false);
+  let logger: ClosableLogger;
+  if (!config || args.action === 'configtest') {
+    logger = args.debug ? stderrLogger(io.stderr) : { error() {}, warn() {}, info() {}, debug() {}, close() {} };
+  } else {
+    try {
+      logger = await openLogger({
+        debug: args.debug, supervised: config.global.supervised, logfile: config.global.logfile, name,
+        pid: deps.pid, clock: deps.clock, syslogSocket: settings.syslogSocket, stdout: io.stdout, stderr: io.stderr,
+      });
+    } catch (e) {
+      if (!isLdError(e, 'LD_ERR_LOGFILE')) throw e;
+      io.stderr(`${e.message}\n`);
+      // Starting a daemon that cannot log is refused; the other actions still do their job.
+      if (args.action === 'start' || args.action === 'restart' || args.action === 'try-restart') return { ok: false, code: 1 };
+      logger = { error() {}, warn() {}, info() {}, debug() {}, close() {} };
+    }
+  }
+  const inv: Invocation = {
+    args, deps, settings, configArg, name, configPath, config, logger, foreground,
+    pidFile: pidFilePath(settings.pidDir, name),
+  };
+  return { ok: true, inv };
+}

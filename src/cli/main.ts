@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+/**
+ * The `ldirectord` command: the composition root. It is the only place that picks the real
+ * clock, the config loader, the engine and the process streams; everything below gets them passed.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, resolveConfigPath, summarize } from '../config/index.js';
+import { idleEngineFactory } from '../daemon/engine.js';
+import { systemClock } from '../util/clock.js';
+import { runCli } from './run.js';
+
+/**
+ * scriptPath is how the daemon and execute= instances re-run us. It must contain "ldirectord"
+ * (stale-pid check, pgrep): when run as dist/src/cli/main.js, use the bin/ldirectord wrapper.
+ */
+function scriptPath(): string {
+  const argv1 = process.argv[1] ?? '';
+  if (argv1.includes('ldirectord')) return argv1;
+  const wrapper = fileURLToPath(new URL('../../../bin/ldirectord', import.meta.url));
+  return existsSync(wrapper) ? wrapper : argv1;
+}
+
+const outcome = await runCli({
+  io: {
+    stdout: (s) => { process.stdout.write(s); },
+    stderr: (s) => { process.stderr.write(s); },
+  },
+  env: process.env,
+  cwd: process.cwd(),
+  clock: systemClock(),
+  pid: process.pid,
+  configApi: { loadConfig, resolveConfigPath, summarize },
+  engineFactory: idleEngineFactory,
+  command: { execPath: process.execPath, execArgv: process.execArgv, script: scriptPath() },
+  rawArgs: process.argv.slice(2),
+});
+if (outcome !== 'foreground') process.exit(outcome);

@@ -1,0 +1,125 @@
+/**
+ * `start`: either become the daemon in this process (-d, supervised=yes), or spawn the detached
+ * daemon and wait for it to report that it is up.
+ *
+ * The detached child is `node <script> <the same arguments>` with setsid (detached: true),
+ * cwd "/" and stdio on /dev/null, so its /proc/<pid>/cmdline reads `... ldirectord <config> start`
+ * exactly as the user typed it (the OCF agent pgreps for that). The resolved absolute config path
+ * travels in the environment, so the daemon's chdir("/") cannot break later reloads (the
+ * original's relative-path quirk, §1.1). Fd 3 is a pipe used once: the child writes one JSON
+ * line (ready, or the startup error) and closes it; `start` exits 0 only on "ready".
+ */
+import { spawn } from 'node:child_process';
+import type { Config } from '../config/model.js';
+import { runDaemon, type DaemonHost } from '../daemon/daemon.js';
+import { executeRunner } from '../daemon/execute.js';
+import { openLogger, SwitchableLogger, type ClosableLogger } from '../daemon/logger.js';
+import { removePidFile } from '../daemon/pidfile.js';
+import type { CliDeps, Invocation } from './invocation.js';
+import { CHILD_ENV, READY_FD, type Settings } from './settings.js';
+import { ORIGINAL_VERSION } from './usage.js';
+
+/** StartOutcome: this process became the daemon, a detached one is up, or starting failed. */
+export type StartOutcome =
+  | { readonly kind: 'foreground' }
+  | { readonly kind: 'started'; readonly pid: number }
+  | { readonly kind: 'failed'; readonly message: string };
+
+/** processHost is the real process as a DaemonHost. */
+export function processHost(): DaemonHost {
+  return {
+    pid: process.pid,
+    on: (sig, fn) => { process.on(sig as NodeJS.Signals, fn); },
+    exit: (code) => process.exit(code),
+  };
+}
+
+/** loggerOpener opens the logger a (re)loaded config asks for, with this invocation's mode. */
+export function loggerOpener(deps: CliDeps, settings: Settings, debug: boolean, name: string) {
+  return (config: Config): Promise<ClosableLogger> => openLogger({
+    debug, supervised: config.global.supervised, logfile: config.global.logfile, name, pid: deps.pid,
+    clock: deps.clock, syslogSocket: settings.syslogSocket, stdout: deps.io.stdout, stderr: deps.io.stderr,
+  });
+}
+
+/** guardCrashes logs an unexpected error, drops our pid file and exits 1 (never a silent death). */
+export function guardCrashes(logger: ClosableLogger, pidFile: string | undefined, pid: number): void {
+  const die = (e: unknown): void => {
+    logger.error(`Linux Director Daemon crashed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    if (pidFile) removePidFile(pidFile, pid);
+    logger.error('Exiting with exit_status 1: crashed');
+    process.exit(1);
+  };
+  process.on('uncaughtException', die);
+  process.on('unhandledRejection', die);
+}
+
+async function foreground(inv: Invocation, config: Config): Promise<StartOutcome> {
+  const { deps } = inv;
+  inv.logger.info(`Starting ${ORIGINAL_VERSION} with pid: ${deps.pid}`);
+  const logger = new SwitchableLogger(inv.logger);
+  guardCrashes(logger, undefined, deps.pid);
+  await runDaemon({
+    config,
+    loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
+    openLogger: loggerOpener(deps, inv.settings, inv.args.debug, inv.name),
+    logger,
+    engineFactory: deps.engineFactory,
+    clock: deps.clock,
+    execute: executeRunner({ ...deps.command, env: deps.env, stdio: 'inherit', timeoutMs: inv.settings.startTimeoutMs + 10_000 }, logger),
+    host: processHost(),
+  });
+  return { kind: 'foreground' };
+}
+
+function detached(inv: Invocation): Promise<StartOutcome> {
+  const { deps } = inv;
+  inv.logger.info(`Starting ${ORIGINAL_VERSION} as daemon`);
+  const child = spawn(deps.command.execPath, [...deps.command.execArgv, deps.command.script, ...deps.rawArgs], {
+    detached: true,
+    cwd: '/',
+    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    env: { ...deps.env, [CHILD_ENV.marker]: '1', [CHILD_ENV.config]: inv.configPath },
+  });
+  return new Promise((resolve) => {
+    let text = '';
+    let done = false;
+    const settle = (o: StartOutcome): void => {
+      if (done) return;
+      done = true;
+      deps.clock.clearTimeout(timer);
+      child.stdio[READY_FD]?.destroy();
+      child.unref();
+      resolve(o);
+    };
+    const timer = deps.clock.setTimeout(() => {
+      child.kill('SIGTERM');
+      settle({ kind: 'failed', message: `ldirectord daemon did not report readiness within ${inv.settings.startTimeoutMs / 1000} seconds` });
+    }, inv.settings.startTimeoutMs);
+    const pipe = child.stdio[READY_FD];
+    pipe?.on('data', (d: Buffer) => { text += d.toString(); });
+    pipe?.on('error', () => {});
+    pipe?.on('end', () => {
+      const line = text.split('\n')[0];
+      try {
+        const r = JSON.parse(line) as { ok: boolean; pid?: number; message?: string };
+        if (r.ok) settle({ kind: 'started', pid: r.pid ?? child.pid ?? 0 });
+        else settle({ kind: 'failed', message: r.message ?? 'ldirectord daemon failed to start' });
+      } catch {
+        // No report: the child died before it could say anything; its exit status tells more.
+        child.once('exit', (code, sig) => settle({ kind: 'failed', message: `ldirectord daemon exited during startup (${sig ?? `exit ${code}`})` }));
+        if (child.exitCode !== null || child.signalCode !== null) {
+          settle({ kind: 'failed', message: `ldirectord daemon exited during startup (${child.signalCode ?? `exit ${child.exitCode}`})` });
+        }
+      }
+    });
+    child.on('error', (e) => settle({ kind: 'failed', message: `Can not start ldirectord daemon: ${e.message}` }));
+  });
+}
+
+/** startDaemon starts the daemon for a valid config (the caller checked it is not running). */
+export function startDaemon(inv: Invocation): Promise<StartOutcome> {
+  const config = inv.config;
+  if (!config) return Promise.resolve({ kind: 'failed', message: 'no valid configuration' });
+  return inv.foreground ? foreground(inv, config) : detached(inv);
+}

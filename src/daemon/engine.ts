@@ -1,0 +1,48 @@
+/**
+ * The seam between the daemon lifecycle (this folder) and the director that drives IPVS and the
+ * health checks (src/director). The daemon owns processes, signals, pid file and logging; the
+ * engine owns everything about virtual services. The lead wires the real director in through
+ * an EngineFactory; until then `idleEngineFactory` keeps the daemon fully functional.
+ */
+import type { Config } from '../config/model.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/log.js';
+
+/** Engine is what the daemon drives: one start, any number of reloads, one stop. */
+export interface Engine {
+  /** start resolves once the initial LVS table is set up (the daemon reports readiness after it). */
+  start(): Promise<void>;
+  /** reload swaps in a freshly loaded, valid config (HUP / `reload`). */
+  reload(config: Config): Promise<void>;
+  /** stop cleans up (cleanstop) and resolves when nothing is left running. */
+  stop(): Promise<void>;
+}
+
+/** EngineDeps are the handles the daemon passes to the engine it creates. */
+export interface EngineDeps {
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/** EngineFactory builds the engine for a loaded config. */
+export type EngineFactory = (config: Config, deps: EngineDeps) => Engine;
+
+/**
+ * idleEngineFactory returns an engine that touches nothing: it only logs that the IPVS engine
+ * is not wired, so the lifecycle (pid file, signals, reload, logging) can run and be tested.
+ */
+export const idleEngineFactory: EngineFactory = (config, { logger }) => {
+  let current = config;
+  return {
+    async start() {
+      logger.info(`IPVS engine not wired: idle engine for ${current.file} (${current.virtuals.length} virtual services)`);
+    },
+    async reload(next) {
+      current = next;
+      logger.info(`IPVS engine not wired: idle engine reloaded ${next.file} (${next.virtuals.length} virtual services)`);
+    },
+    async stop() {
+      logger.info('IPVS engine not wired: idle engine stopped');
+    },
+  };
+};

@@ -1,0 +1,53 @@
+/**
+ * The ldirectord log file: `[<ctime>|<CFGNAME>|<pid>] <msg>` lines appended to a path.
+ *
+ * Like the original (L4509-4516) the file is opened, appended to and closed for every message.
+ * ldirectord logs a few lines per state change, so the cost is negligible, and it means
+ * logrotate (move, or copytruncate) needs no signal: the next line simply lands in the new file.
+ * A kept-open descriptor would need a reopen-on-rotate dance (stat + compare inode per line)
+ * to get the same property.
+ */
+import { appendFileSync, closeSync, openSync } from 'node:fs';
+import { LdError } from '../util/errors.js';
+import type { Clock } from '../util/clock.js';
+import type { ClosableLogger } from './logger.js';
+import { ctime } from './ctime.js';
+
+/** FileLogOptions: what goes into each line, and where a failed write is reported. */
+export interface FileLogOptions {
+  readonly path: string;
+  readonly name: string;
+  readonly pid: number;
+  readonly clock: Clock;
+  /** Where a line goes when the file cannot be written (ldirectord L4513: STDERR). */
+  readonly fallback: (line: string) => void;
+}
+
+/**
+ * openFileLogger checks that the file can be opened for append (ldirectord ld_openlog) and
+ * returns the logger; an unopenable file is an LD_ERR_LOGFILE error naming the reason.
+ */
+export function openFileLogger(opts: FileLogOptions): ClosableLogger {
+  try {
+    closeSync(openSync(opts.path, 'a', 0o644));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new LdError('LD_ERR_LOGFILE', `Can not open logfile ${opts.path}: ${err.code ?? err.message}`, { cause: e });
+  }
+  const write = (msg: string): void => {
+    const line = `[${ctime(opts.clock.now())}|${opts.name}|${opts.pid}] ${msg}\n`;
+    try {
+      appendFileSync(opts.path, line, { mode: 0o644 });
+    } catch {
+      opts.fallback(`${msg}\n`);
+    }
+  };
+  return {
+    error: write,
+    warn: write,
+    info: write,
+    // The original's debug output only exists with -d, which logs to stderr instead.
+    debug: () => {},
+    close: () => {},
+  };
+}
