@@ -3,6 +3,7 @@
  * no IPVS). Reproduce: npx tsc -p tsconfig.json && node dist/bench/run-ipvs-bench.js
  * RUNS=5 sets the repetitions; the markdown table goes to stdout, progress to stderr.
  */
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { labUnavailableReason, runInLab } from '../test/lab/lab.js';
 
@@ -12,6 +13,8 @@ if (why) {
   console.error(`ipvs bench: kernel lab unavailable: ${why}`);
   process.exit(1);
 }
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
+console.error(`ipvs bench: host load average before: ${load()} (${cpus().length} CPUs)`);
 const r = await runInLab({
   script: 'exec node dist/bench/ipvs-bench.js\n',
   cwd: root,
@@ -20,6 +23,7 @@ const r = await runInLab({
   env: { RUNS: process.env.RUNS ?? '3' },
   onOutput: (s) => process.stdout.write(s),
 });
+console.error(`ipvs bench: host load average after: ${load()}`);
 console.error(`ipvs bench: guest exit ${r.code} after ${(r.durationMs / 1000).toFixed(1)} s`);
 if (r.code >= 124) console.error(r.console.slice(-4000));
 process.exit(r.code);

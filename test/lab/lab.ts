@@ -101,7 +101,10 @@ export async function runInLab(opts: LabOptions): Promise<LabResult> {
     timedOut = true;
     try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
   }, opts.timeoutMs);
-  await new Promise<void>((resolve) => child.on('close', () => resolve()));
+  await new Promise<void>((resolve) => {
+    child.on('close', () => resolve());
+    child.on('error', (e) => { consoleText += `\nlab: cannot start ${LAB_KERNEL}: ${e.message}\n`; resolve(); });
+  });
   clearTimeout(timer);
   // Guest helper processes can outlive the main one briefly; sweep the group.
   try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* none left */ }
