@@ -13,8 +13,6 @@ export interface Deadline {
   readonly signal: AbortSignal;
   /** expired tells whether the check's own timeout (not the caller) fired. */
   expired(): boolean;
-  /** remainingMs is the time left before the timeout, never below 0. */
-  remainingMs(): number;
   /** elapsedMs since the deadline was started. */
   elapsedMs(): number;
   /** dispose clears the timer and detaches from the caller's signal. */
@@ -28,6 +26,7 @@ export function startDeadline(timeoutMs: number, outer: AbortSignal): Deadline {
   let fired = false;
   const ms = Math.max(0, timeoutMs);
   const timer = setTimeout(() => {
+    if (ctl.signal.aborted) return; // the caller was first: that stays an abort, not a timeout
     fired = true;
     ctl.abort(new LdError('LD_ERR_CHECK', `timeout after ${ms} ms`));
   }, ms);
@@ -37,7 +36,6 @@ export function startDeadline(timeoutMs: number, outer: AbortSignal): Deadline {
   return {
     signal: ctl.signal,
     expired: () => fired,
-    remainingMs: () => Math.max(0, ms - (performance.now() - started)),
     elapsedMs: () => performance.now() - started,
     dispose: () => {
       clearTimeout(timer);

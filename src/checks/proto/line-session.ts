@@ -71,11 +71,6 @@ export class LineSession {
     });
   }
 
-  /** bytesRead is the number of bytes received so far. */
-  get bytesRead(): number {
-    return this.bytes;
-  }
-
   /** readLine resolves the next line without its terminator; a closed peer is a failure. */
   async readLine(): Promise<string> {
     for (;;) {
