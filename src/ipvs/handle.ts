@@ -22,7 +22,7 @@ import type { IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsTimeouts,
 export interface OpenIpvsOptions {
   /** Stall deadline per request: no reply progress for this long fails it (default 5000 ms). */
   readonly timeoutMs?: number;
-  /** Max replies in flight (default 128; capped by the granted SO_RCVBUF / 1536). */
+  /** Max replies in flight (default 128; capped by the granted SO_RCVBUF / 2048). */
   readonly window?: number;
   /** SO_RCVBUF to ask for (default 4 MiB; the kernel caps it at net.core.rmem_max). */
   readonly rcvbuf?: number;

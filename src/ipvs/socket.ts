@@ -37,8 +37,9 @@ export interface TransportOptions {
   readonly socketFactory: RawSocketFactory;
 }
 
-/** Worst-case receive-queue cost of one reply (skb truesize of an error ACK echoing our request). */
-const REPLY_COST = 1536;
+/** Receive-queue cost budgeted per reply: an error ACK echoing our largest request has a truesize of
+ *  about 1.3 KiB; 2 KiB leaves margin (docs/ipvs.md: window 400 of such replies aborted, 277 did not). */
+const REPLY_COST = 2048;
 const DEFAULT_RCVBUF = 212992;
 /** Well under SO_SNDBUF (212992) and the 1024-iovec/EMSGSIZE limits seen with the package. */
 const MAX_DATAGRAM = 65536;

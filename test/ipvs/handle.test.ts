@@ -58,9 +58,9 @@ test('the window shrinks to what the granted SO_RCVBUF can hold', async () => {
   const fake = new FakeNetlink();
   fake.rcvbuf = 65536;
   const h = await open(fake);
-  assert.equal(h.window, 42);
+  assert.equal(h.window, 32);
   await h.apply(Array.from({ length: 300 }, (_, i) => addDest(i)));
-  assert.ok(fake.maxInFlight <= 42, `max in flight ${fake.maxInFlight}`);
+  assert.ok(fake.maxInFlight <= 32, `max in flight ${fake.maxInFlight}`);
   await h.close();
 });
 
