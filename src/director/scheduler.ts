@@ -6,7 +6,8 @@
  * failed connect forces a negotiate.
  */
 import type { CheckResult, CheckSpec } from '../checks/types.js';
-import type { Clock, TimerHandle } from '../util/clock.js';
+import type { Clock } from '../util/clock.js';
+import { TimerHeap } from './timerheap.js';
 import type { ProbeDef } from './spec.js';
 
 /** RunFn runs one spec (the director wraps runCheck with the maintenance test). */
@@ -34,22 +35,42 @@ export interface SchedulerOptions {
 interface Probe {
   def: ProbeDef;
   due: number;
-  timer?: TimerHandle;
+  /** Bumped to invalidate pending heap entries (re-arm, remove, finished run). */
+  dueToken: number;
+  runToken: number;
   running: boolean;
   queued: boolean;
   /** combined: connects left before the next negotiate; 0 = negotiate next. */
   connectsLeft: number;
   removed: boolean;
+  ac?: AbortController;
+  kind: ProbeResult['kind'];
+  spec?: CheckSpec;
+  startedAt: number;
 }
+
+const DUE = 0;
+const DEADLINE = 1;
+
+/** TIMEOUT is the abort reason at a deadline (one shared object: no stack capture per check). */
+export const TIMEOUT: Error = Object.freeze(Object.assign(new Error('check deadline reached'), { name: 'TimeoutError' }));
+const REMOVED: Error = Object.freeze(Object.assign(new Error('probe removed'), { name: 'AbortError' }));
 
 export class Scheduler {
   private probes = new Map<string, Probe>();
   private queue: Probe[] = [];
   private running = 0;
   private stopped = false;
+  private readonly timers: TimerHeap<Probe>;
   checksRun = 0;
 
-  constructor(private readonly o: SchedulerOptions) {}
+  constructor(private readonly o: SchedulerOptions) {
+    this.timers = new TimerHeap<Probe>(o.clock, (e) => {
+      const p = e.target;
+      if (e.type === DUE) { if (e.token === p.dueToken) this.due(p); }
+      else if (e.token === p.runToken && p.running) this.timeout(p);
+    });
+  }
 
   get size(): number { return this.probes.size; }
   get active(): number { return this.running; }
@@ -59,9 +80,12 @@ export class Scheduler {
   add(def: ProbeDef, firstDelayMs?: number): void {
     if (this.probes.has(def.key)) return;
     const delay = firstDelayMs ?? Math.floor((this.o.random ?? Math.random)() * def.intervalMs);
-    const p: Probe = { def, due: this.o.clock.monotonic() + delay, running: false, queued: false, connectsLeft: 0, removed: false };
+    const p: Probe = {
+      def, due: this.o.clock.monotonic() + Math.max(0, delay), dueToken: 0, runToken: 0, running: false, queued: false,
+      connectsLeft: 0, removed: false, kind: 'single', startedAt: 0,
+    };
     this.probes.set(def.key, p);
-    this.arm(p, delay);
+    this.timers.push(p.due, p, DUE, p.dueToken);
   }
 
   /** remove stops a probe; a running check is aborted and its result dropped. */
@@ -69,19 +93,20 @@ export class Scheduler {
     const p = this.probes.get(key);
     if (!p) return;
     p.removed = true;
-    if (p.timer) this.o.clock.clearTimeout(p.timer);
+    p.dueToken++;
     this.probes.delete(key);
     if (p.queued) this.queue = this.queue.filter((q) => q !== p);
+    if (p.running) {
+      p.ac?.abort(REMOVED);
+      this.settle(p);
+    }
   }
 
   /** stop removes every probe. */
   stop(): void {
     this.stopped = true;
     for (const k of [...this.probes.keys()]) this.remove(k);
-  }
-
-  private arm(p: Probe, delay: number): void {
-    p.timer = this.o.clock.setTimeout(() => { p.timer = undefined; this.due(p); }, Math.max(0, delay));
+    this.timers.clear();
   }
 
   private due(p: Probe): void {
@@ -103,34 +128,49 @@ export class Scheduler {
     this.running++;
     this.checksRun++;
     p.running = true;
+    p.kind = kind;
+    p.spec = spec;
+    p.startedAt = startedAt;
+    const token = ++p.runToken;
     const ac = new AbortController();
-    let settled = false;
-    const finish = (r: CheckResult & { forced?: boolean }): void => {
-      if (settled) return;
-      settled = true;
-      clock.clearTimeout(deadline);
-      if (!ac.signal.aborted) ac.abort();
-      this.running--;
-      p.running = false;
-      if (!p.removed) {
-        this.advanceCombined(p, kind, r.up);
-        this.o.onResult(p.def.key, { ...r, kind, startedAt });
-        // Fixed rate from the due time; a check longer than the interval runs again at once.
-        const now = clock.monotonic();
-        p.due = Math.max(p.due + p.def.intervalMs, now);
-        this.arm(p, p.due - now);
-      }
-      this.drain();
-    };
+    p.ac = ac;
     // The deadline belongs to the scheduler: a check that ignores its signal still frees its slot.
-    const deadline = clock.setTimeout(() => {
-      finish({ up: false, message: `timeout after ${spec.timeoutMs} ms`, durationMs: spec.timeoutMs });
-    }, spec.timeoutMs);
+    this.timers.push(startedAt + spec.timeoutMs, p, DEADLINE, token);
     let pr: Promise<CheckResult & { forced?: boolean }>;
     try { pr = this.o.run(spec, ac.signal); } catch (e) { pr = Promise.reject(e); }
-    pr.then(finish, (e: unknown) => {
-      finish({ up: false, message: e instanceof Error ? e.message : String(e), durationMs: clock.monotonic() - startedAt });
+    pr.then((r) => { if (p.runToken === token && p.running) this.finish(p, r); }, (e: unknown) => {
+      if (p.runToken === token && p.running) {
+        this.finish(p, { up: false, message: e instanceof Error ? e.message : String(e), durationMs: clock.monotonic() - startedAt });
+      }
     });
+  }
+
+  private timeout(p: Probe): void {
+    const ms = p.spec?.timeoutMs ?? 0;
+    p.ac?.abort(TIMEOUT);
+    this.finish(p, { up: false, message: `timeout after ${ms} ms`, durationMs: ms });
+  }
+
+  /** settle frees the slot of a run (no abort after a normal answer: abort() is costly). */
+  private settle(p: Probe): void {
+    p.runToken++;
+    p.running = false;
+    p.ac = undefined;
+    this.running--;
+  }
+
+  private finish(p: Probe, r: CheckResult & { forced?: boolean }): void {
+    this.settle(p);
+    if (!p.removed) {
+      const kind = p.kind;
+      this.advanceCombined(p, kind, r.up);
+      this.o.onResult(p.def.key, { up: r.up, message: r.message, durationMs: r.durationMs, forced: r.forced, kind, startedAt: p.startedAt });
+      // Fixed rate from the due time; a check longer than the interval runs again at once.
+      const now = this.o.clock.monotonic();
+      p.due = Math.max(p.due + p.def.intervalMs, now);
+      this.timers.push(p.due, p, DUE, ++p.dueToken);
+    }
+    this.drain();
   }
 
   private advanceCombined(p: Probe, kind: ProbeResult['kind'], up: boolean): void {

@@ -41,6 +41,8 @@ export interface StepResult {
 
 const UP: RealHealth = Object.freeze({ health: 'up', failcount: 0, rises: 0 });
 const DOWN: RealHealth = Object.freeze({ health: 'down', failcount: 0, rises: 0 });
+/** STAY_UP is the answer to the most common event (up, passes): shared, so no garbage per check. */
+const STAY_UP: StepResult = Object.freeze({ next: UP, transition: null, note: null });
 
 /** step applies one event to a real's health (ldirectord _service_up L4229 / _service_down L4261). */
 export function step(s: RealHealth, e: HealthEvent, p: StepParams): StepResult {
@@ -53,9 +55,7 @@ export function step(s: RealHealth, e: HealthEvent, p: StepParams): StepResult {
     return { next: e.up ? UP : DOWN, transition: e.up ? 'up' : 'down', note: null };
   }
   if (s.health === 'up') {
-    if (e.up) {
-      return s.failcount > 0 ? { next: UP, transition: null, note: 'reset-soft' } : { next: s, transition: null, note: null };
-    }
+    if (e.up) return s.failcount > 0 ? { next: UP, transition: null, note: 'reset-soft' } : STAY_UP;
     const failcount = s.failcount + 1;
     if (failcount < p.failurecount) {
       return { next: { health: 'up', failcount, rises: 0 }, transition: null, note: 'soft-failure' };

@@ -37,6 +37,8 @@ export interface DirectorOptions {
   readonly tickMs?: number;
   /** Reverse-DNS cache lifetime for maintenancedir names (default 600000 ms). */
   readonly rdnsTtlMs?: number;
+  /** Observer of scheduling lag: ms between a check's due time and its start (metrics, benchmarks). */
+  readonly onCheckStart?: (lagMs: number) => void;
   /** Delay of the first checks; default = random point within each probe's interval. */
   readonly firstDelayMs?: number;
 }
