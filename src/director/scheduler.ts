@@ -49,6 +49,18 @@ interface Probe {
   startedAt: number;
 }
 
+/** BACKSTOP_GRACE_MS: beyond runCheck's own grace (250 ms), so its verdict normally wins. */
+export const BACKSTOP_GRACE_MS = 500;
+
+/**
+ * budgetMs is a check's time budget, as checks/run.ts deadlineMs: ping (and connect on UDP,
+ * which pings) makes checkCount attempts of timeoutMs each; everything else gets one timeout.
+ */
+export function budgetMs(spec: CheckSpec): number {
+  const ping = spec.kind === 'ping' || (spec.kind === 'connect' && spec.protocol === 'udp');
+  return ping ? spec.timeoutMs * Math.max(1, spec.checkCount) : spec.timeoutMs;
+}
+
 const DUE = 0;
 const DEADLINE = 1;
 
@@ -134,8 +146,9 @@ export class Scheduler {
     const token = ++p.runToken;
     const ac = new AbortController();
     p.ac = ac;
-    // The deadline belongs to the scheduler: a check that ignores its signal still frees its slot.
-    this.timers.push(startedAt + spec.timeoutMs, p, DEADLINE, token);
+    // A backstop deadline: runCheck bounds each check itself (and says why it timed out); this one
+    // only frees the slot of a check that never settles, so a hung real cannot hold it forever.
+    this.timers.push(startedAt + budgetMs(spec) + BACKSTOP_GRACE_MS, p, DEADLINE, token);
     let pr: Promise<CheckResult & { forced?: boolean }>;
     try { pr = this.o.run(spec, ac.signal); } catch (e) { pr = Promise.reject(e); }
     pr.then((r) => { if (p.runToken === token && p.running) this.finish(p, r); }, (e: unknown) => {
@@ -146,7 +159,7 @@ export class Scheduler {
   }
 
   private timeout(p: Probe): void {
-    const ms = p.spec?.timeoutMs ?? 0;
+    const ms = p.spec ? budgetMs(p.spec) : 0;
     p.ac?.abort(TIMEOUT);
     this.finish(p, { up: false, message: `timeout after ${ms} ms`, durationMs: ms });
   }

@@ -24,12 +24,27 @@ test('a hung check never delays another probe; it is cut at its own deadline', a
   });
   s.add(probe('10.1.0.9'), 0);
   s.add(probe('10.1.0.1'), 100);
-  await clock.advance(10_050);
-  assert.deepEqual(starts['10.1.0.1'], [100, 1100, 2100, 3100, 4100, 5100, 6100, 7100, 8100, 9100]);
-  // The hung one: started at 0, cut at 5000, restarted at once (it overran its interval).
-  assert.deepEqual(starts['10.1.0.9'], [0, 5000, 10000]);
+  await clock.advance(11_050);
+  assert.deepEqual(starts['10.1.0.1'], [100, 1100, 2100, 3100, 4100, 5100, 6100, 7100, 8100, 9100, 10100]);
+  // The hung one (ignores its signal): started at 0, cut by the backstop at 5000+500,
+  // restarted at once (it overran its interval).
+  assert.deepEqual(starts['10.1.0.9'], [0, 5500, 11000]);
   assert.ok(results.some((r) => !r.up && r.message === 'timeout after 5000 ms'));
   assert.equal(s.active, 1);
+  s.stop();
+});
+
+test('budget: ping gets checkcount attempts; the signal is aborted at the backstop', async () => {
+  const clock = new FakeClock();
+  let aborted = -1;
+  const s = new Scheduler({
+    clock, maxChecks: 0,
+    run: (_spec, signal) => new Promise<CheckResult>(() => { signal.addEventListener('abort', () => { aborted = clock.monotonic(); }); }),
+    onResult: () => {},
+  });
+  s.add(probe('10.1.0.1', { checktype: { kind: 'ping' }, checktimeout: 2, checkcount: 3, checkinterval: 60 }), 0);
+  await clock.advance(7_000);
+  assert.equal(aborted, 6_500);
   s.stop();
 });
 
