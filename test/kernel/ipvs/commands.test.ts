@@ -58,6 +58,19 @@ test('editDest: weight, forwarding and thresholds show in ipvsadm', async () => 
   }
 });
 
+test('forwarding methods without an ipvsadm switch (local, bypass) round-trip and render like ipvsadm', async () => {
+  const drv = await loadDriver();
+  await mustApply(h, [
+    { op: 'addService', service: base },
+    { op: 'addDest', key: K, dest: dest('127.0.0.2', 80, { forward: 'local' }) },
+    { op: 'addDest', key: K, dest: dest('127.0.0.3', 80, { forward: 'bypass' }) },
+  ]);
+  assert.deepEqual((await h.listDests(K)).map((d) => d.forward).sort(), ['bypass', 'local']);
+  assert.match(ipvsadm('-Ln'), /-> 127\.0\.0\.2:80 +Local +1 /);
+  assert.equal(await drv.renderList(h), ipvsadm('-Ln'));
+  assert.equal(await drv.renderSave(h), ipvsadm('-Sn'));
+});
+
 test('delDest and delService remove exactly their entry', async () => {
   await mustApply(h, [
     { op: 'addService', service: base },
@@ -95,12 +108,11 @@ test('zero: counters of real traffic through a local dest are counted, then clea
   await new Promise<void>((r) => server.listen(8000, '127.0.0.10', r));
   try {
     await mustApply(h, [{ op: 'addService', service: svc(vk, { scheduler: 'rr' }) }, { op: 'addDest', key: vk, dest: dest('127.0.0.10', 8000) }]);
-    for (let i = 0; i < 3; i++) {
-      await new Promise<void>((resolve, reject) => {
-        const s = connect(8000, '127.0.0.10', () => s.on('data', () => {}).on('end', () => { s.destroy(); resolve(); }));
-        s.on('error', reject);
-      });
-    }
+    const connectOnce = () => new Promise<void>((resolve, reject) => {
+      const s = connect(8000, '127.0.0.10', () => s.on('data', () => {}).on('end', () => { s.destroy(); resolve(); }));
+      s.on('error', reject);
+    });
+    for (let i = 0; i < 3; i++) await connectOnce();
     assert.match(ipvsadm('-Ln'), /-> 127\.0\.0\.10:8000 +Route +1 +0 +3 /, 'three finished connections');
     assert.equal((await h.listDests(vk))[0]?.inactConns, 3, 'InActConn read back');
     // The kernel folds per-CPU counters into the exported stats every 2 s (estimator).
@@ -114,6 +126,12 @@ test('zero: counters of real traffic through a local dest are counted, then clea
     await h.zero(vk);
     assert.equal((await h.listServices())[0]?.stats?.conns, 0n);
     assert.match(ipvsadm('-Ln', '--stats', '--exact'), /TCP  127\.0\.0\.10:8000 +0 /);
+    // Zero without a key clears every service.
+    await connectOnce();
+    for (let i = 0; i < 40 && (await h.listServices())[0]?.stats?.conns !== 1n; i++) await new Promise((r) => setTimeout(r, 250));
+    assert.equal((await h.listServices())[0]?.stats?.conns, 1n, 'counted again');
+    await h.zero();
+    assert.equal((await h.listServices())[0]?.stats?.conns, 0n, 'zero() without a key');
   } finally {
     server.close();
   }
