@@ -42,7 +42,7 @@ async function run(args: string[]): Promise<void> {
   assert.equal(r.code, 0, `ldirectord ${args.join(' ')} exited ${r.code}: ${r.stdout}${r.stderr}`);
 }
 
-/** writesAfter waits for the `marker`-th occurrence of text after `from`, then returns the writes after it. */
+/** markerIndex waits for a log line containing `text` at or after line `from` and returns its index. */
 async function markerIndex(text: string, from: number): Promise<number> {
   return waitFor(`log line "${text}"`, () => { const i = indexOfLine(readLog(log), text, from); return i >= 0 ? i : undefined; },
     { timeoutMs: 30_000, intervalMs: 200, describe: () => readLog(log).slice(-10).join('\n') });
