@@ -64,7 +64,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   let chain: Promise<void> = Promise.resolve();
   let keepAlive: TimerHandle | undefined;
 
-  const engine = opts.engineFactory(config, { logger, clock });
+  // Autoreload (engine side) and HUP share one path: queued on the chain, never overlapping.
+  const enqueueReload = (trigger: 'signal' | 'request'): Promise<void> => {
+    if (stopping || !started) return Promise.resolve();
+    chain = chain.then(() => reload(trigger)).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
+    return chain;
+  };
+  const engine = opts.engineFactory(config, { logger, clock, requestReload: () => enqueueReload('request') });
 
   const finish = (code: number, message: string): void => {
     if (keepAlive) clock.clearTimeout(keepAlive);
@@ -85,8 +91,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     finish(0, '');
   };
 
-  const reload = async (): Promise<void> => {
-    logger.info('Reloading Linux Director Daemon config on signal');
+  const reload = async (trigger: 'signal' | 'request'): Promise<void> => {
+    // ldirectord L1150; an autoreload has already logged "Configuration file ... has changed".
+    if (trigger === 'signal') logger.info('Reloading Linux Director Daemon config on signal');
     const result = await opts.loadConfig(config.file, { name: config.name });
     if (!result.ok) {
       for (const d of result.diagnostics) logger.error(formatDiagnostic(d));
@@ -122,10 +129,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     chain = chain.then(() => stop(sig));
   };
   for (const sig of STOP_SIGNALS) host.on(sig, () => onStop(sig));
-  host.on('SIGHUP', () => {
-    if (stopping || !started) return;
-    chain = chain.then(reload).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
-  });
+  host.on('SIGHUP', () => { void enqueueReload('signal'); });
   // ldirectord L973: PIPE ignored (Node already turns it into EPIPE errors; listening makes it explicit).
   host.on('SIGPIPE', () => {});
 
