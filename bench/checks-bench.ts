@@ -6,10 +6,12 @@
  *   paced:    the N targets are checked at a fixed total rate (default 10,000/s), spread evenly,
  *             as a scheduler would; this is where latency (p99) is meaningful.
  * Reports checks/s, CPU microseconds per check of this (checker) process, p50/p99 latency and
- * the server's CPU. Run: npm run bench:checks  [-- --seconds 5 --targets 1000,10000 --rate 10000]
+ * the server's CPU and the host's load average (the figures are only as good as the machine is idle).
+ * Run: npm run bench:checks  [-- --seconds 5 --targets 1000,10000 --rates 1000,10000 --kinds connect,http]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runCheck } from '../src/checks/run.js';
 import type { CheckSpec } from '../src/checks/types.js';
@@ -21,7 +23,7 @@ const arg = (name: string, def: string): string => {
 };
 const SECONDS = Number(arg('seconds', '5'));
 const TARGETS = arg('targets', '1000,10000').split(',').map(Number);
-const RATE = Number(arg('rate', '10000'));
+const RATES = arg('rates', '1000,10000').split(',').map(Number);
 const KINDS = arg('kinds', 'connect,http').split(',');
 /** Listeners per server process: the fd hard limit here is 20,000 per process. */
 const PER_SERVER = 5000;
@@ -99,7 +101,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number : NaN;
 }
 
-async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'paced'): Promise<Figures> {
+async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'paced', rate: number): Promise<Figures> {
   const lat: number[] = [];
   let checks = 0;
   let failed = 0;
@@ -127,7 +129,7 @@ async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'p
       const tick = (): void => {
         const now = performance.now();
         if (now >= end) { clearInterval(timer); const wait = (): void => { if (inflight === 0) resolve(); else setTimeout(wait, 5); }; wait(); return; }
-        const due = Math.floor(((now - t0) / 1000) * RATE);
+        const due = Math.floor(((now - t0) / 1000) * rate);
         while (started < due) {
           started++;
           const i = next;
@@ -147,9 +149,9 @@ async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'p
 }
 
 async function main(): Promise<void> {
-  console.log(`# checks benchmark: node ${process.version}, ${SECONDS}s per row, paced rate ${RATE}/s`);
-  console.log('| check | targets | mode | checks/s | checker CPU us/check | checker CPU % of a core | p50 ms | p99 ms | failed | server CPU % |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log(`# checks benchmark: node ${process.version}, ${SECONDS}s per row, ${cpus().length} CPUs, load average at start ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log('| check | targets | mode | checks/s | checker CPU us/check | checker CPU % of a core | p50 ms | p99 ms | failed/skipped | server CPU % | load 1m |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const kind of KINDS) {
     for (const n of TARGETS) {
       const targets = await makeTargets(n);
@@ -160,10 +162,11 @@ async function main(): Promise<void> {
           : { kind: 'connect', realAddress: h, checkPort: p, timeoutMs: 5000 }));
         // warm-up: one check per target, not measured
         await Promise.all(specs.map((s) => runCheck(s, new AbortController().signal)));
-        for (const mode of ['saturate', 'paced'] as const) {
-          const f = await measure(specs, server.pids, mode);
+        const modes: Array<['saturate' | 'paced', number]> = [['saturate', 0], ...RATES.map((r): ['paced', number] => ['paced', r])];
+        for (const [mode, target] of modes) {
+          const f = await measure(specs, server.pids, mode, target);
           const rate = f.checks / f.seconds;
-          console.log(`| ${kind} | ${n} | ${mode}${mode === 'paced' ? ` ${RATE}/s` : ''} | ${rate.toFixed(0)} | ${f.cpuUs.toFixed(0)} | ${((f.cpuUs * rate) / 1e4).toFixed(0)} | ${percentile(f.lat, 0.5).toFixed(2)} | ${percentile(f.lat, 0.99).toFixed(2)} | ${f.failed}${f.firstError ? ` (${f.firstError})` : ''} | ${((f.serverCpu / f.seconds) * 100).toFixed(0)} |`);
+          console.log(`| ${kind} | ${n} | ${mode}${mode === 'paced' ? ` ${target}/s` : ''} | ${rate.toFixed(0)} | ${f.cpuUs.toFixed(0)} | ${((f.cpuUs * rate) / 1e4).toFixed(0)} | ${percentile(f.lat, 0.5).toFixed(2)} | ${percentile(f.lat, 0.99).toFixed(2)} | ${f.failed}${f.firstError ? ` (${f.firstError})` : ''} | ${((f.serverCpu / f.seconds) * 100).toFixed(0)} | ${loadavg()[0]?.toFixed(1)} |`);
         }
       } finally {
         await server.stop();
