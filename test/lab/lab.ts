@@ -97,17 +97,25 @@ export async function runInLab(opts: LabOptions): Promise<LabResult> {
   child.stderr.on('data', keep);
   const tail = tailFile(join(workDir, 'out'), opts.onOutput);
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
-  }, opts.timeoutMs);
+  const killGuest = () => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ } };
+  const timer = setTimeout(() => { timedOut = true; killGuest(); }, opts.timeoutMs);
+  // The guest has its own process group, so Ctrl-C on the terminal does not reach it: take it
+  // down with us, then let the signal do what it would have done.
+  const onSignal = (sig: NodeJS.Signals) => {
+    killGuest();
+    if (!opts.keepWorkDir) rmSync(workDir, { recursive: true, force: true });
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    process.kill(process.pid, sig);
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   await new Promise<void>((resolve) => {
     child.on('close', () => resolve());
     child.on('error', (e) => { consoleText += `\nlab: cannot start ${LAB_KERNEL}: ${e.message}\n`; resolve(); });
   });
   clearTimeout(timer);
+  process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
   // Guest helper processes can outlive the main one briefly; sweep the group.
-  try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* none left */ }
+  killGuest();
   tail.stop();
   const output = readFileSync(join(workDir, 'out'), 'utf8');
   const rcPath = join(workDir, 'rc');
