@@ -55,6 +55,18 @@ describe('simpletcp check against real sockets', () => {
     assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
   });
 
+  it('down (refused) once its server is stopped', async () => {
+    const s = await startReplyServer(HOST, 0, () => 'OK\n');
+    const spec = makeSpec({ ...base, checkPort: s.port, receive: '^OK$' });
+    try {
+      assert.equal((await runCheck(spec, new AbortController().signal)).up, true);
+    } finally {
+      await s.close();
+    }
+    const r = await runCheck(spec, new AbortController().signal);
+    assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
+  });
+
   it('times out against a server that never answers', async () => {
     const t0 = performance.now();
     const r = await runCheck(makeSpec({ ...base, checkPort: hung.port, receive: 'x', timeoutMs: 400 }), new AbortController().signal);

@@ -4,7 +4,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCheck, GRACE_MS } from '../../../src/checks/run.js';
 import type { CheckSpec } from '../../../src/checks/types.js';
-import { freePort, makeSpec, startHungServer, startTcpServer, type TestServer } from './imports.js';
+import { freePort, makeDir, makeSpec, startHungServer, startNginx, startTcpServer, type TestServer } from './imports.js';
+import { selfSignedCert } from '../../harness/index.js';
 import { SITE_HOST, startSite, VHOST, type Site } from './site.js';
 
 const runner = fileURLToPath(new URL('../core/netns-run.js', import.meta.url));
@@ -75,6 +76,22 @@ describe('https check against nginx with a self-signed certificate', () => {
     const took = performance.now() - t0;
     assert.deepEqual([r.up, r.message], [false, 'timeout after 500 ms']);
     assert.ok(took < 500 + GRACE_MS + 1500, `took ${took}`);
+  });
+
+  it('down (refused) after its nginx is stopped', async () => {
+    const dir = makeDir('https-stop');
+    const port = await freePort(SITE_HOST);
+    const cert = selfSignedCert(dir.path, VHOST);
+    const ng = await startNginx(dir, { ready: { host: SITE_HOST, port }, http: `server { listen ${SITE_HOST}:${port} ssl; ssl_certificate ${cert.cert}; ssl_certificate_key ${cert.key}; location / { return 200 "Test Page"; } }` });
+    try {
+      assert.equal((await run({ checkPort: port })).up, true);
+      await ng.stop();
+      const r = await run({ checkPort: port });
+      assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
+    } finally {
+      await ng.stop();
+      dir.remove();
+    }
   });
 
   it('plain text where TLS is expected is down', async () => {
