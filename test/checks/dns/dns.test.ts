@@ -106,3 +106,19 @@ describe('dns check against broken servers', () => {
     assert.ok(r.durationMs < 5000);
   });
 });
+
+describe('dns check over IPv6 (::1)', () => {
+  test('udp6: AAAA answer from an in-process responder', async () => {
+    const srv = await startUdpServer('::1', 0, (msg) => {
+      const q = dnsPacket.decode(msg);
+      const question = q.questions![0]!;
+      const answers = question.type === 'AAAA' ? [{ type: 'AAAA' as const, name: question.name, data: 'fd00:7::1' }] : [];
+      return dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: q.questions, answers });
+    });
+    try {
+      const r = await check(specFor({ service: 'dns', protocol: 'udp', family: 6, realAddress: '::1', checkPort: srv.port, request: '/six.test', receive: '^fd00:7::1$' }), never, {});
+      assert.equal(r.up, true, r.message);
+      assert.equal(srv.received.length, 2, 'one A and one AAAA query');
+    } finally { await srv.close(); }
+  });
+});

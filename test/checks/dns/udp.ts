@@ -47,7 +47,7 @@ export function startUdpServer(
   host: string, port: number, reply: (msg: Buffer, from: RemoteInfo) => Buffer | undefined,
 ): Promise<UdpServer> {
   return new Promise((resolve, reject) => {
-    const s: Socket = createSocket('udp4');
+    const s: Socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
     const received: Buffer[] = [];
     s.once('error', reject);
     s.on('message', (msg, from) => {

@@ -14,7 +14,7 @@ export function sipProblems(request: string, login: string, fromAddr: string, fr
   const lines = request.split('\r\n');
   const want: Array<RegExp> = [
     new RegExp(`^OPTIONS sip:${esc(login)} SIP/2\\.0$`),
-    new RegExp(`^Via: SIP/2\\.0/UDP ${esc(fromAddr)}:${fromPort};branch=z9hG4bKhjhs8ass877$`),
+    new RegExp(`^Via: SIP/2\\.0/UDP ${esc(fromAddr.includes(':') ? `[${fromAddr}]` : fromAddr)}:${fromPort};branch=z9hG4bKhjhs8ass877$`),
     /^Max-Forwards: 70$/,
     new RegExp(`^To: <sip:${esc(login)}>$`),
     new RegExp(`^From: <sip:${esc(login)}>;tag=1928301774$`),

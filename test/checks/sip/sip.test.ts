@@ -94,3 +94,18 @@ describe('sip check against broken servers', () => {
     } finally { await srv.close(); }
   });
 });
+
+describe('sip check over IPv6 (::1)', () => {
+  for (const protocol of ['udp', 'tcp'] as const) {
+    test(`${protocol}: 200 OK, Via with a bracketed address`, async () => {
+      const srv = protocol === 'udp'
+        ? await startSipUdp('::1', 'SIP/2.0 200 OK', 'ldirectord@director.test')
+        : await startSipTcp('::1', 'SIP/2.0 200 OK', 'ldirectord@director.test');
+      try {
+        const r = await check(specFor({ service: 'sip', protocol, family: 6, realAddress: '::1', checkPort: srv.port }), never, { hostname: 'director.test' });
+        assert.equal(r.up, true, `${r.message} ${srv.problems.join(' | ')}`);
+        assert.match(srv.requests[0] ?? '', /^Via: SIP\/2\.0\/UDP \[::1\]:\d+;/m);
+      } finally { await srv.close(); }
+    });
+  }
+});
