@@ -20,15 +20,22 @@ async function startWww(sb: Sandbox, body = BASIC): Promise<number> {
 
 test('start detaches: own session, cwd /, and `pgrep -f "<bin> <config> start"` finds it', async () => {
   const sb = new Sandbox();
+  // A name no concurrently running test uses, so pgrep can only find this daemon.
+  const name = `ocf${process.pid}`;
   try {
-    const pid = await startWww(sb);
+    sb.writeConfig(name, BASIC);
+    const r = await sb.ldirectord([name, 'start']);
+    assert.equal(r.code, 0, r.stderr);
+    const pid = sb.readPid(name)!;
+    assert.ok(pid && alive(pid));
+    sb.extraPids.add(pid);
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
-    assert.deepEqual(cmdline.slice(-3), [BIN, 'www', 'start']);
+    assert.deepEqual(cmdline.slice(-3), [BIN, name, 'start']);
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     assert.equal(Number(fields[3]), pid, 'session leader (setsid)');
     assert.equal(readlinkSync(`/proc/${pid}/cwd`), '/');
-    const pg = spawnSync('pgrep', ['-f', `${BIN} www start`]);
+    const pg = spawnSync('pgrep', ['-f', `${BIN} ${name} start`]);
     assert.deepEqual(pg.stdout.toString().trim().split('\n').map(Number), [pid]);
   } finally { sb.cleanup(); }
 });
