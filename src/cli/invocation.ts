@@ -11,7 +11,7 @@ import type { Clock } from '../util/clock.js';
 import { isLdError } from '../util/errors.js';
 import type { EngineFactory } from '../daemon/engine.js';
 import type { CommandSpec } from '../daemon/execute.js';
-import { openLogger, stderrLogger, type ClosableLogger } from '../daemon/logger.js';
+import { openLogger, silentLogger, stderrLogger, type ClosableLogger } from '../daemon/logger.js';
 import { pidFilePath } from '../daemon/pidfile.js';
 import type { RunArgs } from './args.js';
 import type { ConfigApi } from './config-api.js';
@@ -90,7 +90,7 @@ export async function prepare(args: RunArgs, deps: CliDeps): Promise<PrepareResu
   const foreground = args.debug || (config?.global.supervised ?? false);
   let logger: ClosableLogger;
   if (!config || args.action === 'configtest') {
-    logger = args.debug ? stderrLogger(io.stderr) : { error() {}, warn() {}, info() {}, debug() {}, close() {} };
+    logger = args.debug ? stderrLogger(io.stderr) : silentLogger();
   } else {
     try {
       logger = await openLogger({
@@ -102,7 +102,7 @@ export async function prepare(args: RunArgs, deps: CliDeps): Promise<PrepareResu
       io.stderr(`${e.message}\n`);
       // Starting a daemon that cannot log is refused; the other actions still do their job.
       if (args.action === 'start' || args.action === 'restart' || args.action === 'try-restart') return { ok: false, code: 1 };
-      logger = { error() {}, warn() {}, info() {}, debug() {}, close() {} };
+      logger = silentLogger();
     }
   }
   const inv: Invocation = {

@@ -47,6 +47,11 @@ export function stderrLogger(stderr: (s: string) => void): ClosableLogger {
   return { error: raw, warn: raw, info: raw, debug: () => {}, close: () => {} };
 }
 
+/** silentLogger drops everything (a CLI run whose config, and so log target, is unusable). */
+export function silentLogger(): ClosableLogger {
+  return { error() {}, warn() {}, info() {}, debug() {}, close() {} };
+}
+
 /**
  * SwitchableLogger forwards to a target that a reload can replace (a changed logfile= takes
  * effect on reload, as ld_openlog does in read_config), while the engine keeps one reference.

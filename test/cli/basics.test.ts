@@ -144,3 +144,22 @@ test('a logfile that cannot be opened: start exits 1 with the reason', async () 
     assert.equal(sb.readPid('www'), undefined);
   } finally { sb.cleanup(); }
 });
+
+test('--confdir/--piddir on the command line win over the environment, in the CLI and in the daemon', async () => {
+  const sb = new Sandbox();
+  try {
+    sb.writeConfig('www', BASIC);
+    const env = { LDIRECTORD_CONFDIR: join(sb.dir, 'elsewhere'), LDIRECTORD_PIDDIR: join(sb.dir, 'elsewhere') };
+    const opts = ['--confdir', `/nonexistent:${sb.conf}`, '--piddir', sb.run];
+    const start = await sb.ldirectord([...opts, 'www', 'start'], { env });
+    assert.equal(start.code, 0, start.stderr);
+    const pid = sb.readPid('www');
+    assert.ok(pid, 'pid file in --piddir');
+    sb.extraPids.add(pid);
+    const st = await sb.ldirectord([...opts, 'www', 'status'], { env });
+    assert.equal(st.code, 0, st.stderr);
+    const stop = await sb.ldirectord([...opts, 'www', 'stop'], { env });
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.equal(sb.readPid('www'), undefined);
+  } finally { sb.cleanup(); }
+});
