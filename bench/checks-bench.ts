@@ -8,13 +8,15 @@
  * Reports checks/s, CPU microseconds per check of this (checker) process, p50/p99 latency and
  * the server's CPU and the host's load average (the figures are only as good as the machine is idle).
  * Run: npm run bench:checks  [-- --seconds 5 --targets 1000,10000 --rates 1000,10000 --kinds connect,http]
+ * --kinds floor-http adds the reference floor (see rawHttpGet), which is not a check.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { connect as netConnect } from 'node:net';
 import { runCheck } from '../src/checks/run.js';
-import type { CheckSpec } from '../src/checks/types.js';
+import type { CheckResult, CheckSpec } from '../src/checks/types.js';
 import { freePorts, makeTempDir, makeSpec, startNginx, type ServerProcess, type TempDir } from '../test/harness/index.js';
 
 const arg = (name: string, def: string): string => {
@@ -95,13 +97,31 @@ function cpuSecondsOf(pids: number[]): number {
   return ticks / 100;
 }
 
+/**
+ * rawHttpGet is NOT a check: the reference floor for 'http' - the same GET with Connection:
+ * close on a bare net.Socket (no timeout, no parsing beyond a substring test). It shows how much
+ * of an http check's cost is the kernel's and how much the HTTP client's (kind floor-http).
+ */
+function rawHttpGet(spec: CheckSpec): Promise<CheckResult> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const s = netConnect(spec.checkPort, spec.realAddress);
+    let body = '';
+    const done = (up: boolean, message: string): void => { s.destroy(); resolve({ up, message, durationMs: performance.now() - t0 }); };
+    s.once('connect', () => s.write(`GET ${spec.request} HTTP/1.1\r\nHost: ${spec.realAddress}\r\nConnection: close\r\n\r\n`));
+    s.on('data', (d: Buffer) => { body += d.toString('latin1'); });
+    s.once('end', () => done(body.includes(spec.receive), '-'));
+    s.once('error', (e: NodeJS.ErrnoException) => done(false, e.code ?? 'error'));
+  });
+}
+
 interface Figures { checks: number; failed: number; seconds: number; cpuUs: number; lat: number[]; serverCpu: number; firstError?: string }
 
 function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number : NaN;
 }
 
-async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'paced', rate: number): Promise<Figures> {
+async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'paced', rate: number, check: typeof runCheck): Promise<Figures> {
   const lat: number[] = [];
   let checks = 0;
   let failed = 0;
@@ -118,7 +138,7 @@ async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'p
   const end = t0 + SECONDS * 1000;
   if (mode === 'saturate') {
     await Promise.all(specs.map(async (s) => {
-      while (performance.now() < end) record(await runCheck(s, signal));
+      while (performance.now() < end) record(await check(s, signal));
     }));
   } else {
     const busy = new Uint8Array(specs.length);
@@ -137,7 +157,7 @@ async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'p
           if (busy[i]) { failed++; firstError ??= 'target still in flight (skipped)'; continue; }
           busy[i] = 1;
           inflight++;
-          void runCheck(specs[i] as CheckSpec, signal).then((r) => { busy[i] = 0; inflight--; record(r); });
+          void check(specs[i] as CheckSpec, signal).then((r) => { busy[i] = 0; inflight--; record(r); });
         }
       };
       const timer = setInterval(tick, 1);
@@ -155,16 +175,18 @@ async function main(): Promise<void> {
   for (const kind of KINDS) {
     for (const n of TARGETS) {
       const targets = await makeTargets(n);
-      const server = kind === 'http' ? await startNginxes(targets) : await startNodeServers(targets);
+      const http = kind === 'http' || kind === 'floor-http';
+      const check: typeof runCheck = kind === 'floor-http' ? (s) => rawHttpGet(s) : runCheck;
+      const server = http ? await startNginxes(targets) : await startNodeServers(targets);
       try {
-        const specs = targets.map(([h, p]) => makeSpec(kind === 'http'
+        const specs = targets.map(([h, p]) => makeSpec(http
           ? { kind: 'negotiate', service: 'http', realAddress: h, checkPort: p, request: '/.testpage', receive: 'Test Page', timeoutMs: 5000 }
           : { kind: 'connect', realAddress: h, checkPort: p, timeoutMs: 5000 }));
         // warm-up: one check per target, not measured
-        await Promise.all(specs.map((s) => runCheck(s, new AbortController().signal)));
+        await Promise.all(specs.map((s) => check(s, new AbortController().signal)));
         const modes: Array<['saturate' | 'paced', number]> = [['saturate', 0], ...RATES.map((r): ['paced', number] => ['paced', r])];
         for (const [mode, target] of modes) {
-          const f = await measure(specs, server.pids, mode, target);
+          const f = await measure(specs, server.pids, mode, target, check);
           const rate = f.checks / f.seconds;
           console.log(`| ${kind} | ${n} | ${mode}${mode === 'paced' ? ` ${target}/s` : ''} | ${rate.toFixed(0)} | ${f.cpuUs.toFixed(0)} | ${((f.cpuUs * rate) / 1e4).toFixed(0)} | ${percentile(f.lat, 0.5).toFixed(2)} | ${percentile(f.lat, 0.99).toFixed(2)} | ${f.failed}${f.firstError ? ` (${f.firstError})` : ''} | ${((f.serverCpu / f.seconds) * 100).toFixed(0)} | ${loadavg()[0]?.toFixed(1)} |`);
         }
