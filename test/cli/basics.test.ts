@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASIC, Sandbox } from './helpers.js';
 
-test('-v prints the original banner plus ours, exit 0', async () => {
+test('-v prints the original banner plus ours, exit 0', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     const r = await sb.ldirectord(['-v']);
@@ -16,7 +16,7 @@ test('-v prints the original banner plus ours, exit 0', async () => {
   } finally { sb.cleanup(); }
 });
 
-test('-h and -? print the help on stdout, exit 0', async () => {
+test('-h and -? print the help on stdout, exit 0', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     for (const flag of ['-h', '-?', '--help']) {
@@ -35,7 +35,7 @@ const usageCases = [
   { desc: 'option after the arguments (require_order)', argv: ['www', 'start', '-d'] },
 ];
 for (const c of usageCases) {
-  test(`bad usage (${c.desc}): usage on stderr, exit 255`, async () => {
+  test(`bad usage (${c.desc}): usage on stderr, exit 255`, { timeout: 60_000 }, async () => {
     const sb = new Sandbox();
     try {
       const r = await sb.ldirectord(c.argv);
@@ -46,7 +46,7 @@ for (const c of usageCases) {
   });
 }
 
-test('missing config: "Config file X not found", exit 1', async () => {
+test('missing config: "Config file X not found", exit 1', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     const r = await sb.ldirectord(['nosuch.cf', 'start']);
@@ -55,7 +55,7 @@ test('missing config: "Config file X not found", exit 1', async () => {
   } finally { sb.cleanup(); }
 });
 
-test('configtest on a valid config prints the summary, exit 0, starts nothing', async () => {
+test('configtest on a valid config prints the summary, exit 0, starts nothing', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('www', BASIC);
@@ -67,7 +67,7 @@ test('configtest on a valid config prints the summary, exit 0, starts nothing', 
   } finally { sb.cleanup(); }
 });
 
-test('configtest on a broken config prints every diagnostic with file:line, exit 2', async () => {
+test('configtest on a broken config prints every diagnostic with file:line, exit 2', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     const file = sb.writeConfig('bad', `${BASIC}checkinterval=soon\nbogusdirective=1\n`);
@@ -80,7 +80,7 @@ test('configtest on a broken config prints every diagnostic with file:line, exit
   } finally { sb.cleanup(); }
 });
 
-test('a broken config makes start/reload exit 2 and start nothing', async () => {
+test('a broken config makes start/reload exit 2 and start nothing', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('bad', `${BASIC}bogusdirective=1\n`);
@@ -93,7 +93,7 @@ test('a broken config makes start/reload exit 2 and start nothing', async () => 
   } finally { sb.cleanup(); }
 });
 
-test('one argument: config ldirectord.cf, CFGNAME ldirectord (pid file ldirectord.ldirectord.pid)', async () => {
+test('one argument: config ldirectord.cf, CFGNAME ldirectord (pid file ldirectord.ldirectord.pid)', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('ldirectord.cf', BASIC);
@@ -107,7 +107,7 @@ test('one argument: config ldirectord.cf, CFGNAME ldirectord (pid file ldirector
   } finally { sb.cleanup(); }
 });
 
-test('two arguments: CFGNAME is the basename of the first; a path in the cwd is found', async () => {
+test('two arguments: CFGNAME is the basename of the first; a path in the cwd is found', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     writeFileSync(join(sb.dir, 'local.cf'), `logfile="${sb.log}"\n${BASIC}`);
@@ -120,7 +120,7 @@ test('two arguments: CFGNAME is the basename of the first; a path in the cwd is 
   } finally { sb.cleanup(); }
 });
 
-test('every invocation logs "Invoking ldirectord invoked as:"; non-zero exits log the exit status', async () => {
+test('every invocation logs "Invoking ldirectord invoked as:"; non-zero exits log the exit status', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('www', BASIC);
@@ -134,7 +134,7 @@ test('every invocation logs "Invoking ldirectord invoked as:"; non-zero exits lo
   } finally { sb.cleanup(); }
 });
 
-test('a logfile that cannot be opened: start exits 1 with the reason', async () => {
+test('a logfile that cannot be opened: start exits 1 with the reason', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('www', BASIC, { logfile: join(sb.dir, 'no', 'such', 'dir.log') });
@@ -145,7 +145,7 @@ test('a logfile that cannot be opened: start exits 1 with the reason', async () 
   } finally { sb.cleanup(); }
 });
 
-test('--confdir/--piddir on the command line win over the environment, in the CLI and in the daemon', async () => {
+test('--confdir/--piddir on the command line win over the environment, in the CLI and in the daemon', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('www', BASIC);

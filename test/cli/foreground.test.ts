@@ -16,7 +16,7 @@ function exited(child: { exitCode: number | null; signalCode: string | null; onc
   });
 }
 
-test('supervised=yes: runs in the foreground, logs `[<ctime>] msg` to stdout, writes no pid file', async () => {
+test('supervised=yes: runs in the foreground, logs `[<ctime>] msg` to stdout, writes no pid file', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('www', `supervised=yes\n${BASIC}`);
@@ -35,7 +35,7 @@ test('supervised=yes: runs in the foreground, logs `[<ctime>] msg` to stdout, wr
   } finally { sb.cleanup(); }
 });
 
-test('-d: foreground, raw log lines on stderr, INT stops it; a second signal while stopping is harmless', async () => {
+test('-d: foreground, raw log lines on stderr, INT stops it; a second signal while stopping is harmless', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('www', BASIC);
@@ -53,7 +53,7 @@ test('-d: foreground, raw log lines on stderr, INT stops it; a second signal whi
   } finally { sb.cleanup(); }
 });
 
-test('-d: HUP reloads in the foreground too', async () => {
+test('-d: HUP reloads in the foreground too', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('www', BASIC);
@@ -70,7 +70,7 @@ test('-d: HUP reloads in the foreground too', async () => {
   } finally { sb.cleanup(); }
 });
 
-test('logfile="local0": RFC 3164 datagrams with ident ldirectord[pid] and facility local0 on the syslog socket', async () => {
+test('logfile="local0": RFC 3164 datagrams with ident ldirectord[pid] and facility local0 on the syslog socket', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   const sockPath = join(sb.dir, 'log.sock');
   const got: string[] = [];

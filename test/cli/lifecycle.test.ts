@@ -18,7 +18,7 @@ async function startWww(sb: Sandbox, body = BASIC): Promise<number> {
   return pid;
 }
 
-test('start detaches: own session, cwd /, and `pgrep -f "<bin> <config> start"` finds it', async () => {
+test('start detaches: own session, cwd /, and `pgrep -f "<bin> <config> start"` finds it', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   // A name no concurrently running test uses, so pgrep can only find this daemon.
   const name = `ocf${process.pid}`;
@@ -40,7 +40,7 @@ test('start detaches: own session, cwd /, and `pgrep -f "<bin> <config> start"` 
   } finally { sb.cleanup(); }
 });
 
-test('stop waits until the daemon has exited and removed its pid file', async () => {
+test('stop waits until the daemon has exited and removed its pid file', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     const pid = await startWww(sb);
@@ -53,7 +53,7 @@ test('stop waits until the daemon has exited and removed its pid file', async ()
   } finally { sb.cleanup(); }
 });
 
-test('HUP with a broken config keeps the daemon and its config; the diagnostics are logged', async () => {
+test('HUP with a broken config keeps the daemon and its config; the diagnostics are logged', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     const pid = await startWww(sb);
@@ -72,7 +72,7 @@ test('HUP with a broken config keeps the daemon and its config; the diagnostics 
   } finally { sb.cleanup(); }
 });
 
-test('a broken config: status still reports from the pid file (0/1/3) and never deletes it', async () => {
+test('a broken config: status still reports from the pid file (0/1/3) and never deletes it', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     const pid = await startWww(sb);
@@ -96,7 +96,7 @@ test('a broken config: status still reports from the pid file (0/1/3) and never 
   } finally { sb.cleanup(); }
 });
 
-test('a daemon that ignores TERM: stop gives up after the bound with a clear message, exit 1', async () => {
+test('a daemon that ignores TERM: stop gives up after the bound with a clear message, exit 1', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   // A stand-in whose command line mentions ldirectord (so it counts as running) and ignores TERM.
   const stuck = spawn(process.execPath, ['-e', 'process.on("SIGTERM",()=>{});setInterval(()=>{},1000)', 'fake-ldirectord'], { stdio: 'ignore' });
@@ -115,7 +115,7 @@ test('a daemon that ignores TERM: stop gives up after the bound with a clear mes
   }
 });
 
-test('a symlinked pid file is refused: not followed, not overwritten, start exits 1', async () => {
+test('a symlinked pid file is refused: not followed, not overwritten, start exits 1', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('www', BASIC);
@@ -132,7 +132,7 @@ test('a symlinked pid file is refused: not followed, not overwritten, start exit
   } finally { sb.cleanup(); }
 });
 
-test('execute=: start, status, reload and stop reach the other instance', async () => {
+test('execute=: start, status, reload and stop reach the other instance', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {
     sb.writeConfig('other', BASIC.replace('127.0.0.1:80', '127.0.0.1:81'));

@@ -85,7 +85,7 @@ function check(c: Case, sb: Sandbox, before: number | undefined, r: RunResult): 
 }
 
 for (const c of cases) {
-  test(`${c.action} with the daemon ${c.state}: exit ${c.code}`, async () => {
+  test(`${c.action} with the daemon ${c.state}: exit ${c.code}`, { timeout: 60_000 }, async () => {
     const sb = new Sandbox();
     try {
       const before = await arrange(sb, c.state);
