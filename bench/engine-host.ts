@@ -2,8 +2,11 @@
 // the in-memory IPVS double and a fast fake check (no network), on the real clock.
 // Measures: sustained check rate, p99 lag between a check's due time and its start, detection
 // delay (a real starts failing -> its delDest reaches IPVS), RSS.
-//   node dist/bench/engine-host.js [--virtuals 1000] [--reals 10] [--seconds 30] [--failures 100]
+//   node dist/bench/engine-host.js [--virtuals 1000] [--reals 10] [--seconds 30] [--failures 100] [--http]
+// --http: real http negotiate checks (src/checks/run.ts) against a node http server in a child
+// process on 0.0.0.0:18080; reals are 127.1.x.y, and a failing real gets a 500 from the server.
 import { loadavg } from 'node:os';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createDirector } from '../src/director/index.js';
 import { MemoryIpvs } from '../src/ipvs/memory.js';
 import { systemClock } from '../src/util/clock.js';
@@ -17,7 +20,9 @@ function arg(name: string, def: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 }
 const NV = arg('virtuals', 1000), NR = arg('reals', 10), SECONDS = arg('seconds', 30), FAILURES = arg('failures', 100);
+const HTTP = process.argv.includes('--http');
 const POS = { file: 'bench.cf', line: 1 };
+const addrOf = (n: number): string => HTTP ? `127.${1 + ((n >> 16) & 255)}.${(n >> 8) & 255}.${n & 255}` : `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
 
 function buildConfig(): Config {
   const virtuals: VirtualService[] = [];
@@ -25,7 +30,7 @@ function buildConfig(): Config {
     const reals: RealServer[] = [];
     for (let r = 0; r < NR; r++) {
       const n = v * NR + r;
-      reals.push({ family: 4, address: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, port: 80, forward: 'gate', weight: 1, lowerThreshold: 0, upperThreshold: 0, pos: POS });
+      reals.push({ family: 4, address: addrOf(n), port: HTTP ? 18080 : 80, forward: 'gate', weight: 1, lowerThreshold: 0, upperThreshold: 0, pos: POS });
     }
     const address = `172.16.${v >> 8}.${v & 255}`;
     virtuals.push({
@@ -65,8 +70,27 @@ function pct(a: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }
 
+const SERVER = `
+  const failing = new Set();
+  process.on('message', (a) => failing.add(a));
+  const srv = require('node:http').createServer((req, res) => {
+    const bad = failing.has(req.socket.localAddress);
+    res.writeHead(bad ? 500 : 200, { 'content-type': 'text/plain', connection: 'close' });
+    res.end(bad ? 'fail' : 'ok');
+  });
+  srv.keepAliveTimeout = 1000;
+  srv.listen(18080, '0.0.0.0', () => process.send('ready'));
+`;
+let server: ChildProcess | undefined;
+
 async function main(): Promise<void> {
   const cfg = buildConfig();
+  let runCheck: CheckFn = check;
+  if (HTTP) {
+    server = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    await new Promise<void>((resolve) => server!.once('message', () => resolve()));
+    runCheck = (await import('../src/checks/run.js')).runCheck;
+  }
   const ipvs = new TimedIpvs();
   // Lag histogram in 0.1 ms buckets up to 10 s: recording 10k samples/s must not itself allocate.
   const hist = new Uint32Array(100_001);
@@ -80,7 +104,7 @@ async function main(): Promise<void> {
     return NaN;
   };
   const d = createDirector(cfg, {
-    ipvs, clock: systemClock(), logger: nullLogger, runCheck: check, hostname: 'bench',
+    ipvs, clock: systemClock(), logger: nullLogger, runCheck, hostname: 'bench',
     sendMail: async () => {}, exec: async () => 0,
     options: { driftIntervalMs: 0, onCheckStart: (lag) => { if (measuring) record(lag); } },
   });
@@ -98,10 +122,10 @@ async function main(): Promise<void> {
   const step = (SECONDS * 1000 - 3000) / FAILURES;
   for (let i = 0; i < FAILURES; i++) {
     const n = Math.floor(Math.random() * NV * NR);
-    const addr = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+    const addr = addrOf(n);
     if (victims.includes(addr)) continue;
     victims.push(addr);
-    setTimeout(() => failing.set(addr, performance.now()), 500 + i * step);
+    setTimeout(() => { failing.set(addr, performance.now()); server?.send(addr); }, 500 + i * step);
   }
   let rssMax = 0;
   let heapMax = 0;
@@ -120,7 +144,9 @@ async function main(): Promise<void> {
   const detect = victims.filter((a) => failing.has(a) && ipvs.opTimes.has(a)).map((a) => ipvs.opTimes.get(a)! - failing.get(a)!);
   const undetected = victims.filter((a) => failing.has(a) && !ipvs.opTimes.has(a)).length;
   await d.stop();
+  server?.kill();
   const out = {
+    mode: HTTP ? 'http (real checks, node server in a child process)' : 'fake check (setImmediate)',
     reals: NV * NR, virtuals: NV, services: added, checkinterval_s: 1, seconds: SECONDS, startup_ms: Math.round(m0 - t0),
     checks_per_s: Math.round(rate), lag_p50_ms: histPct(50), lag_p99_ms: histPct(99), lag_max_ms: histPct(100), load_avg_1m: +loadavg()[0]!.toFixed(1),
     detection_n: detect.length, undetected, detection_p50_ms: Math.round(pct(detect, 50)), detection_p99_ms: Math.round(pct(detect, 99)), detection_max_ms: Math.round(pct(detect, 100)),

@@ -48,6 +48,31 @@ test('budget: ping gets checkcount attempts; the signal is aborted at the backst
   s.stop();
 });
 
+test('a probe reuses its signal only while clean: never aborted, no listener left behind', async () => {
+  const clock = new FakeClock();
+  const signals: AbortSignal[] = [];
+  let leave = false;
+  const s = new Scheduler({
+    clock, maxChecks: 0,
+    run: (_spec, signal) => {
+      signals.push(signal);
+      const l = (): void => {};
+      signal.addEventListener('abort', l);
+      if (!leave) signal.removeEventListener('abort', l);
+      return Promise.resolve({ up: true, message: '', durationMs: 0 });
+    },
+    onResult: () => {},
+  });
+  s.add(probe('10.1.0.1'), 0);
+  await clock.advance(1_500);
+  assert.equal(signals[0], signals[1], 'clean: reused');
+  leave = true;
+  await clock.advance(2_000);
+  assert.notEqual(signals[3], signals[2], 'listener left on it: replaced');
+  assert.ok(signals.every((x) => !x.aborted));
+  s.stop();
+});
+
 test('first runs are spread over the interval (jitter)', async () => {
   const clock = new FakeClock();
   let i = 0;
