@@ -23,6 +23,8 @@ export interface NginxOptions {
   readonly netns?: string;
   /** Worker processes (default 1; the guest has one CPU). */
   readonly workers?: number;
+  /** Log every request as `<epoch seconds.ms> <server address>` to <dir>/access.log (benchmarks count checks). */
+  readonly accessLog?: boolean;
 }
 
 /** Nginx is a running instance; stop() ends it gracefully, kill() abruptly (a dying real). */
@@ -33,7 +35,7 @@ export interface Nginx {
 }
 
 /** renderNginxConf renders the throwaway config (pure, for tests of the helper itself). */
-export function renderNginxConf(dir: string, sites: readonly Site[], workers = 1): string {
+export function renderNginxConf(dir: string, sites: readonly Site[], workers = 1, accessLog = false): string {
   const servers = sites.map((s) => [
     '  server {',
     `    listen ${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port};`,
@@ -45,12 +47,16 @@ export function renderNginxConf(dir: string, sites: readonly Site[], workers = 1
     // The guest's hostfs files belong to root; workers as www-data could not read a root-only tree.
     'user root;',
     `worker_processes ${workers};`,
+    // Benchmarks listen on a thousand addresses, each site a socket (plus its connections).
+    `worker_rlimit_nofile ${Math.max(4096, sites.length * 16)};`,
     'daemon off;',
     `pid ${dir}/nginx.pid;`,
     `error_log ${dir}/error.log;`,
     `events { worker_connections ${Math.max(256, sites.length * 8)}; }`,
     'http {',
-    '  access_log off;',
+    ...(accessLog
+      ? ["  log_format stamp '$msec $server_addr';", `  access_log ${dir}/access.log stamp buffer=64k flush=1s;`]
+      : ['  access_log off;']),
     '  default_type text/plain;',
     '  keepalive_timeout 0;',
     `  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;`,
@@ -72,7 +78,7 @@ export async function startNginx(opts: NginxOptions): Promise<Nginx> {
   mkdirSync(opts.dir, { recursive: true });
   for (const s of opts.sites) mkdirSync(s.root, { recursive: true });
   const conf = join(opts.dir, 'nginx.conf');
-  writeFileSync(conf, renderNginxConf(opts.dir, opts.sites, opts.workers));
+  writeFileSync(conf, renderNginxConf(opts.dir, opts.sites, opts.workers, opts.accessLog));
   const argv = ['-e', join(opts.dir, 'error.log'), '-p', opts.dir, '-c', conf];
   const child: ChildProcess = opts.netns
     ? spawn('ip', ['netns', 'exec', opts.netns, 'nginx', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
