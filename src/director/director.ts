@@ -349,7 +349,16 @@ export class DirectorEngine implements Director {
         desired.push(desiredFor(ve.v, ve.reals.map((r) => ({ real: r.real, health: r.health.health, addQuiesced: r.addQuiesced })), ve.vh));
         byKey.set(ve.keyStr, ve);
       }
-      const res = await this.reconciler.sync(desired, removals.map((r) => r.key));
+      let res;
+      try {
+        res = await this.reconciler.sync(desired, removals.map((r) => r.key));
+      } catch (e) {
+        // The handle itself failed (reads or the socket): keep everything for the next tick.
+        this.deps.logger.error(`ipvs sync failed: ${e instanceof Error ? e.message : String(e)} (will retry)`);
+        for (const id of ids) this.retry.add(id);
+        this.retryRemovals.push(...removals);
+        return;
+      }
       this.report(res.applied, byKey, removals);
       for (const f of res.failed) {
         const ve = byKey.get(serviceKeyString(opKey(f.op)));

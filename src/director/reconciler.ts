@@ -65,7 +65,15 @@ export class Reconciler {
     const ops = this.plan(desired, remove);
     if (ops.length === 0) return { applied: [], failed: [] };
     this.writes += ops.length;
-    const results = await this.ipvs.apply(ops);
+    let results;
+    try {
+      results = await this.ipvs.apply(ops);
+    } catch (e) {
+      // Unknown how much of the batch landed: re-read every service it touched before retrying.
+      this.errors += ops.length;
+      for (const op of ops) this.stale.add(serviceKeyString(opKey(op)));
+      throw e;
+    }
     const applied: IpvsOp[] = [];
     const failed: { op: IpvsOp; message: string }[] = [];
     ops.forEach((op, i) => {

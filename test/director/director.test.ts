@@ -173,3 +173,93 @@ test('soft failures: failurecount per virtual even when two virtuals share one c
   assert.equal(s.check.calls.length, 4);
   await s.d.stop();
 });
+
+test('a batch that fails as a whole (handle error) is retried after a re-read', async () => {
+  const ipvs = new MemoryIpvs();
+  let broken = true;
+  const apply = ipvs.apply.bind(ipvs);
+  ipvs.apply = async (ops) => { if (broken) throw new LdError('LD_ERR_NETLINK_TIMEOUT', 'no reply'); return apply(ops); };
+  const s = setup(config([V1()]), ipvs);
+  await s.d.start();
+  assert.ok(s.logger.lines.some((l) => l.startsWith('error: ipvs sync failed')));
+  broken = false;
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.equal((await ipvs.listDests({ family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 })).length, 2);
+  await s.d.stop();
+});
+
+test('quiescent + readdquiescent: a quiesced real deleted by hand comes back only with readdquiescent=yes', async () => {
+  for (const readdquiescent of [false, true]) {
+    const v = virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2')], { quiescent: true });
+    const s = setup(config([v], { readdquiescent }));
+    await s.d.start();
+    await s.clock.advance(10_000);
+    await s.d.idle();
+    s.check.health.set('10.1.0.2', false);
+    await s.clock.advance(10_000);
+    await s.d.idle();
+    const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+    assert.deepEqual((await s.ipvs.listDests(key)).map((x) => `${x.address}/${x.weight}`).sort(), ['10.1.0.1/1', '10.1.0.2/0']);
+    await s.ipvs.apply([{ op: 'delDest', key, dest: { address: '10.1.0.2', port: 80 } }]);
+    await s.clock.advance(31_000); // drift re-read
+    await s.d.idle();
+    const has = (await s.ipvs.listDests(key)).some((x) => x.address === '10.1.0.2');
+    assert.equal(has, readdquiescent, `readdquiescent=${readdquiescent}`);
+    await s.d.stop();
+  }
+});
+
+test('IPv6 virtual: family 6 keys, canonical addresses, prefix netmask', async () => {
+  const v = virtual('2001:db8::1', 80, [real('2001:DB8:0::10', { family: 6 })], { family: 6, id: 'tcp:[2001:db8::1]:80' });
+  const s = setup(config([v]));
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  const [svc] = await s.ipvs.listServices();
+  assert.deepEqual(svc!.key, { family: 6, protocol: 'tcp', address: '2001:db8::1', port: 80 });
+  assert.equal(svc!.netmask, '128');
+  assert.deepEqual((await s.ipvs.listDests(svc!.key)).map((x) => [x.address, x.family]), [['2001:db8::10', 6]]);
+  const w = s.ipvs.writes;
+  await s.d.reload(config([v]));
+  assert.equal(s.ipvs.writes, w);
+  await s.d.stop();
+});
+
+test('reload with a changed check keeps the real in the kernel until its new check answers', async () => {
+  const s = setup(config([V1()]));
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  s.ipvs.resetLog();
+  const changed = virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2', { weight: 2 })], { request: '/health' });
+  await s.d.reload(config([changed]));
+  assert.equal(s.ipvs.log.length, 0);
+  assert.deepEqual(s.d.status().virtuals[0]!.reals.map((r) => r.state), ['unknown', 'unknown']);
+  s.check.health.set('10.1.0.2', false);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(s.ipvs.log.map((o) => o.op), ['delDest']);
+  assert.equal(s.check.calls.at(-1)!.spec.request, '/health');
+  await s.d.stop();
+});
+
+test('emailalertstatus filters by daemon status: running-only gets no startup mail', async () => {
+  const mails: string[] = [];
+  const clock = new FakeClock();
+  const check = new ScriptedCheck(clock);
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { emailalert: ['ops@x.test'], emailalertstatus: 2 });
+  const d = createDirector(config([v]), {
+    ipvs: new MemoryIpvs(), clock, logger: memoryLogger(), runCheck: check.fn, random: () => 0.5,
+    sendMail: async (m) => { mails.push(m.subject); }, exec: async () => 0,
+  });
+  await d.start();
+  await clock.advance(10_000);
+  await d.idle();
+  assert.deepEqual(mails, [], 'the Added mail was sent while starting');
+  check.health.set('10.1.0.1', false);
+  await clock.advance(10_000);
+  await d.idle();
+  assert.deepEqual(mails, ['Deleted real server: 10.1.0.1:80 (10.0.0.1:80)']);
+  await d.stop();
+});
