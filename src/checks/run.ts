@@ -56,6 +56,7 @@ export function createRunner(tables: CheckTables) {
     signal.addEventListener('abort', onCallerAbort, { once: true });
     let deadline: NodeJS.Timeout | undefined;
     let grace: NodeJS.Timeout | undefined;
+    let armGrace: (() => void) | undefined;
     // Settles when the deadline (+ grace) has passed or the caller aborted, whatever the checker does.
     const bounded = new Promise<CheckResult>((resolve) => {
       const giveUp = (): void => resolve(done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted'));
@@ -63,7 +64,8 @@ export function createRunner(tables: CheckTables) {
         timedOut = true;
         ac.abort(new Error(`timeout after ${spec.timeoutMs} ms`));
       }, budget);
-      ac.signal.addEventListener('abort', () => { grace = setTimeout(giveUp, GRACE_MS); }, { once: true });
+      armGrace = (): void => { grace = setTimeout(giveUp, GRACE_MS); };
+      ac.signal.addEventListener('abort', armGrace, { once: true });
     });
     const checked = (async (): Promise<CheckResult> => {
       const { name, fn } = selectCheck(spec, tables);
@@ -78,6 +80,7 @@ export function createRunner(tables: CheckTables) {
     try {
       return await Promise.race([checked, bounded]);
     } finally {
+      if (armGrace) ac.signal.removeEventListener('abort', armGrace);
       clearTimeout(deadline);
       clearTimeout(grace);
       signal.removeEventListener('abort', onCallerAbort);

@@ -104,3 +104,12 @@ describe('on, off, none through runCheck', () => {
     });
   }
 });
+
+describe('runCheck leaves nothing behind', () => {
+  it('no timer keeps the event loop busy after a check returns', async () => {
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    await runCheck(makeSpec({ kind: 'on', timeoutMs: 60_000 }), new AbortController().signal);
+    const afterCount = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    assert.equal(afterCount, before);
+  });
+});
