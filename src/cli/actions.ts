@@ -35,13 +35,22 @@ function probe(inv: Invocation): PidState | number {
   }
 }
 
+/** signal sends `sig`; true if sent or the process is already gone (ESRCH), false on EPERM etc. */
+function signal(inv: Invocation, pid: number, sig: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return true; // gone between the probe and the kill
+    inv.deps.io.stderr(`Can not send ${sig} to ldirectord (pid ${pid}): ${code ?? (e as Error).message}\n`);
+    return false;
+  }
+}
+
 /** terminate sends TERM and waits until the daemon is gone; false if it outlived the bound. */
 async function terminate(inv: Invocation, pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    return true; // gone between the probe and the kill
-  }
+  if (!signal(inv, pid, 'SIGTERM')) return false;
   if (await waitForExit(pid, inv.settings.stopTimeoutMs, inv.deps.clock)) return true;
   const secs = inv.settings.stopTimeoutMs / 1000;
   inv.deps.io.stderr(`ldirectord for ${inv.configPath} (pid ${pid}) did not exit within ${secs} seconds of SIGTERM\n`);
@@ -81,8 +90,7 @@ export async function runAction(inv: Invocation): Promise<ActionOutcome> {
         return start(inv);
       case 'reload':
       case 'force-reload':
-        process.kill(state.pid, 'SIGHUP');
-        return 0;
+        return signal(inv, state.pid, 'SIGHUP') ? 0 : exit(inv, 1, `${bye}: can not signal the daemon`);
       default: {
         const msg = `ldirectord for ${config} is running with pid: ${state.pid}`;
         io.stderr(`${msg}\n`);
