@@ -8,12 +8,13 @@
  * Reports checks/s, CPU microseconds per check of this (checker) process, p50/p99 latency and
  * the server's CPU and the host's load average (the figures are only as good as the machine is idle).
  * Run: npm run bench:checks  [-- --seconds 5 --targets 1000,10000 --rates 1000,10000 --kinds connect,http]
- * --kinds floor-http adds the reference floor (see rawHttpGet), which is not a check.
+ * --kinds floor-http / node-http add reference rows (bare socket, node:http), which are not checks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { request as httpRequest } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { runCheck } from '../src/checks/run.js';
 import type { CheckResult, CheckSpec } from '../src/checks/types.js';
@@ -115,6 +116,24 @@ function rawHttpGet(spec: CheckSpec): Promise<CheckResult> {
   });
 }
 
+/**
+ * nodeHttpGet is NOT a check either: the same GET through node:http with `agent: false` (a new
+ * connection per request), to compare the platform's HTTP client with undici (kind node-http).
+ */
+function nodeHttpGet(spec: CheckSpec): Promise<CheckResult> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = httpRequest({ host: spec.realAddress, port: spec.checkPort, path: spec.request, agent: false, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => resolve({ up: res.statusCode === 200 && body.includes(spec.receive), message: '-', durationMs: performance.now() - t0 }));
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ up: false, message: e.code ?? 'error', durationMs: performance.now() - t0 }));
+    req.end();
+  });
+}
+
 interface Figures { checks: number; failed: number; seconds: number; cpuUs: number; lat: number[]; serverCpu: number; firstError?: string }
 
 function percentile(sorted: number[], p: number): number {
@@ -175,8 +194,8 @@ async function main(): Promise<void> {
   for (const kind of KINDS) {
     for (const n of TARGETS) {
       const targets = await makeTargets(n);
-      const http = kind === 'http' || kind === 'floor-http';
-      const check: typeof runCheck = kind === 'floor-http' ? (s) => rawHttpGet(s) : runCheck;
+      const http = kind === 'http' || kind === 'floor-http' || kind === 'node-http';
+      const check: typeof runCheck = kind === 'floor-http' ? (s) => rawHttpGet(s) : kind === 'node-http' ? (s) => nodeHttpGet(s) : runCheck;
       const server = http ? await startNginxes(targets) : await startNodeServers(targets);
       try {
         const specs = targets.map(([h, p]) => makeSpec(http
