@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, resolveConfigPath, summarize } from '../config/index.js';
-import { idleEngineFactory } from '../daemon/engine.js';
+import { idleEngineFactory, type EngineFactory } from '../daemon/engine.js';
 import { systemClock } from '../util/clock.js';
 import { runCli } from './run.js';
 
@@ -21,6 +21,16 @@ function scriptPath(): string {
   return existsSync(wrapper) ? wrapper : argv1;
 }
 
+/**
+ * The engine the daemon drives. LDIRECTORD_ENGINE=idle forces the idle engine (the CLI and
+ * daemon tests use it: they exercise the lifecycle, not IPVS).
+ */
+function engineFactory(env: NodeJS.ProcessEnv): EngineFactory {
+  if (env.LDIRECTORD_ENGINE === 'idle') return idleEngineFactory;
+  // Not wired yet: the real director's factory goes here.
+  return idleEngineFactory;
+}
+
 const outcome = await runCli({
   io: {
     stdout: (s) => { process.stdout.write(s); },
@@ -31,7 +41,7 @@ const outcome = await runCli({
   clock: systemClock(),
   pid: process.pid,
   configApi: { loadConfig, resolveConfigPath, summarize },
-  engineFactory: idleEngineFactory,
+  engineFactory: engineFactory(process.env),
   command: { execPath: process.execPath, execArgv: process.execArgv, script: scriptPath() },
   rawArgs: process.argv.slice(2),
 });

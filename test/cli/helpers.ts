@@ -45,6 +45,8 @@ export class Sandbox {
       LDIRECTORD_PIDDIR: this.run,
       LDIRECTORD_STOP_TIMEOUT: '20',
       LDIRECTORD_START_TIMEOUT: '20',
+      // These tests are about the lifecycle; the engine that drives IPVS has its own tests.
+      LDIRECTORD_ENGINE: 'idle',
       ...extra,
     };
   }
