@@ -81,17 +81,22 @@ export async function startNginx(opts: NginxOptions): Promise<Nginx> {
   writeFileSync(conf, renderNginxConf(opts.dir, opts.sites, opts.workers, opts.accessLog));
   const argv = ['-e', join(opts.dir, 'error.log'), '-p', opts.dir, '-c', conf];
   const child: ChildProcess = opts.netns
-    ? spawn('ip', ['netns', 'exec', opts.netns, 'nginx', ...argv], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn('nginx', argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    ? spawn('ip', ['netns', 'exec', opts.netns, 'nginx', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], detached: true })
+    : spawn('nginx', argv, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let dead = false;
   void exited.then(() => { dead = true; });
+  // Own process group: killing only the master would leave its worker serving (a real that
+  // "died" but still answers); SIGKILL goes to the whole group.
+  const signal = (sig: NodeJS.Signals): void => {
+    try { process.kill(sig === 'SIGKILL' ? -child.pid! : child.pid!, sig); } catch { /* gone */ }
+  };
   const end = async (sig: NodeJS.Signals): Promise<void> => {
     if (dead) return;
-    child.kill(sig);
-    const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    signal(sig);
+    const t = setTimeout(() => signal('SIGKILL'), 10_000);
     await exited;
     clearTimeout(t);
   };

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/**
+ * http-client: a load client for the traffic end-to-end test, run inside the client's network
+ * namespace (`ip netns exec <ns> node http-client.js <url> <seconds> <gapMs>`). It sends one
+ * request at a time on a fresh connection (so IPVS schedules each one), each with a 1 s deadline,
+ * and prints one JSON object: every request's start time (epoch ms), outcome and body.
+ */
+import { request } from 'node:http';
+
+/** Sample is one request. */
+export interface Sample {
+  readonly t: number;
+  readonly ok: boolean;
+  readonly body: string;
+  readonly ms: number;
+}
+
+function once(url: string): Promise<Sample> {
+  const t = Date.now();
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (ok: boolean, body: string): void => {
+      if (settled) return;
+      settled = true;
+      resolve({ t, ok, body: body.trim().slice(0, 80), ms: Date.now() - t });
+    };
+    const req = request(url, { agent: false, timeout: 1000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => { body += d; });
+      res.on('end', () => done(res.statusCode === 200, body));
+      res.on('error', (e) => done(false, e.message));
+    });
+    req.on('timeout', () => { req.destroy(new Error('timeout')); });
+    req.on('error', (e) => done(false, e.message));
+    req.end();
+  });
+}
+
+async function main(): Promise<void> {
+  const [url = '', seconds = '10', gap = '20'] = process.argv.slice(2);
+  const end = Date.now() + Number(seconds) * 1000;
+  const samples: Sample[] = [];
+  while (Date.now() < end) {
+    samples.push(await once(url));
+    await new Promise((r) => setTimeout(r, Number(gap)));
+  }
+  process.stdout.write(`${JSON.stringify(samples)}\n`);
+}
+
+await main();
