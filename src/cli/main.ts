@@ -31,6 +31,11 @@ function engineFactory(env: NodeJS.ProcessEnv): EngineFactory {
   return idleEngineFactory;
 }
 
+// A closed stdout/stderr (a supervisor's log pipe gone) must not kill the daemon: the original
+// ignores SIGPIPE and its failed prints are silent (L973); Node would raise an 'error' event.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+
 const outcome = await runCli({
   io: {
     stdout: (s) => { process.stdout.write(s); },
