@@ -97,3 +97,22 @@ test('logfile="local0": RFC 3164 datagrams with ident ldirectord[pid] and facili
     sb.cleanup();
   }
 });
+
+test('supervised: a closed stdout (supervisor log pipe gone) does not kill the daemon', { timeout: 60_000 }, async () => {
+  const sb = new Sandbox();
+  try {
+    sb.writeConfig('www', `supervised=yes\n${BASIC}`);
+    const child = sb.spawnForeground(['www', 'start']);
+    assert.ok(await waitFor(() => /idle engine for/.test(child.out())), child.out() + child.err());
+    child.stdout!.destroy();
+    // Each of these makes the daemon log to the closed pipe.
+    child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(child.exitCode, null, `still running; stderr: ${child.err()}`);
+    child.kill('SIGTERM');
+    await exited(child);
+    assert.equal(child.exitCode, 0);
+  } finally { sb.cleanup(); }
+});
