@@ -4,6 +4,7 @@
  * clock, the config loader, the engine and the process streams; everything below gets them passed.
  */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, resolveConfigPath, summarize } from '../config/index.js';
 import { idleEngineFactory, type EngineFactory } from '../daemon/engine.js';
@@ -16,7 +17,8 @@ import { runCli } from './run.js';
  */
 function scriptPath(): string {
   const argv1 = process.argv[1] ?? '';
-  if (argv1.includes('ldirectord')) return argv1;
+  // The file name, not the directory: a checkout under /src/ldirectord/ does not make main.js one.
+  if (basename(argv1).includes('ldirectord')) return argv1;
   const wrapper = fileURLToPath(new URL('../../../bin/ldirectord', import.meta.url));
   return existsSync(wrapper) ? wrapper : argv1;
 }
