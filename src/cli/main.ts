@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, resolveConfigPath, summarize } from '../config/index.js';
+import { directorEngineFactory } from '../daemon/director-engine.js';
 import { idleEngineFactory, type EngineFactory } from '../daemon/engine.js';
 import { systemClock } from '../util/clock.js';
 import { runCli } from './run.js';
@@ -29,8 +30,7 @@ function scriptPath(): string {
  */
 function engineFactory(env: NodeJS.ProcessEnv): EngineFactory {
   if (env.LDIRECTORD_ENGINE === 'idle') return idleEngineFactory;
-  // Not wired yet: the real director's factory goes here.
-  return idleEngineFactory;
+  return directorEngineFactory();
 }
 
 // A closed stdout/stderr (a supervisor's log pipe gone) must not kill the daemon: the original

@@ -1,0 +1,74 @@
+/**
+ * directorEngineFactory wires the real engine into the daemon: it opens the IPVS generic-netlink
+ * handle, builds the director with the real health checks, and runs the autoreload watcher.
+ * The handle is opened in start() (not in the factory) so an unavailable IPVS becomes a start
+ * error the `start` command reports, not a crash.
+ */
+import { runCheck } from '../checks/run.js';
+import type { Config } from '../config/model.js';
+import { createDirector, watchConfig, type ConfigWatcher, type Director } from '../director/index.js';
+import { openIpvs } from '../ipvs/index.js';
+import type { IpvsHandle } from '../ipvs/types.js';
+import type { Engine, EngineDeps, EngineFactory } from './engine.js';
+
+/** EngineHooks lets the daemon observe the running director (status, metrics). */
+export interface DirectorEngine extends Engine {
+  /** The director, once started (undefined before start and after stop). */
+  readonly director: Director | undefined;
+}
+
+/**
+ * directorEngineFactory: `openHandle` is the IPVS seam (tests pass the memory double);
+ * autoreload asks the daemon to reload through `deps.requestReload` (the same path as HUP, so a
+ * broken file keeps the running config exactly as a failed HUP does).
+ */
+export function directorEngineFactory(
+  openHandle: () => Promise<IpvsHandle> = () => openIpvs(),
+): EngineFactory {
+  return (initial: Config, deps: EngineDeps): DirectorEngine => {
+    let config = initial;
+    let ipvs: IpvsHandle | undefined;
+    let director: Director | undefined;
+    let watcher: ConfigWatcher | undefined;
+
+    const startWatcher = async (): Promise<void> => {
+      watcher = await watchConfig({
+        file: config.file,
+        logger: deps.logger,
+        autoreload: () => config.global.autoreload,
+        callback: () => config.global.callback,
+        reload: async () => {
+          if (deps.requestReload) await deps.requestReload();
+          else process.kill(process.pid, 'SIGHUP');
+        },
+      });
+      await watcher.ready;
+    };
+
+    return {
+      get director() { return director; },
+      async start() {
+        ipvs = await openHandle();
+        director = createDirector(config, { ipvs, clock: deps.clock, logger: deps.logger, runCheck });
+        await director.start();
+        await startWatcher();
+      },
+      async reload(next: Config) {
+        if (!director) throw new Error('engine not started');
+        await director.reload(next);
+        config = next;
+      },
+      async stop() {
+        await watcher?.close();
+        watcher = undefined;
+        try {
+          await director?.stop();
+        } finally {
+          director = undefined;
+          await ipvs?.close();
+          ipvs = undefined;
+        }
+      },
+    };
+  };
+}
