@@ -290,10 +290,9 @@ export class DirectorEngine implements Director {
       const append = this.deps.fs ? this.deps.fs.appendFile(v.monitorfile, line) : fsp.appendFile(v.monitorfile, line);
       append.catch((err: unknown) => this.deps.logger.error(`Error writing to monitorfile '${v.monitorfile}': ${String(err)}`));
     }
-    if (res.transition) {
-      const ve = this.virtuals.get(v.id);
-      if (ve) { this.evaluate(ve); this.dirty.add(v.id); this.kick(); }
-    }
+    // The virtual is evaluated in the next write pass, so results of one tick (e.g. one real
+    // going down as another comes up) count as one change: no fallback flap in between.
+    if (res.transition) { this.dirty.add(v.id); this.kick(); }
   }
 
   private afterResults(): void {
@@ -330,8 +329,12 @@ export class DirectorEngine implements Director {
     }, (err: unknown) => this.deps.logger.error(`fallbackcommand failed: ${String(err)}`));
   }
 
+  /** kick schedules a write pass after the current I/O phase (setImmediate coalesces its results). */
   private kick(): void {
-    if (!this.flushing) this.flushing = this.flush().finally(() => { this.flushing = undefined; });
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flush())
+      .finally(() => { this.flushing = undefined; });
   }
 
   /** flush writes every dirty virtual; changes that arrive meanwhile are taken by the next loop. */
@@ -346,6 +349,7 @@ export class DirectorEngine implements Director {
       for (const id of ids) {
         const ve = this.virtuals.get(id);
         if (!ve) continue;
+        this.evaluate(ve);
         desired.push(desiredFor(ve.v, ve.reals.map((r) => ({ real: r.real, health: r.health.health, addQuiesced: r.addQuiesced })), ve.vh));
         byKey.set(ve.keyStr, ve);
       }

@@ -77,7 +77,7 @@ export interface RealStatus {
 export interface VirtualStatus {
   readonly id: string;
   readonly fallbackActive: boolean;
-  /** undefined until every real has had its first answer. */
+  /** false until every real has had its first answer (fallback not decided before). */
   readonly settled: boolean;
   readonly quorum?: { readonly ok: boolean; readonly liveWeight: number; readonly quorum: number; readonly hysteresis: number };
   readonly reals: readonly RealStatus[];

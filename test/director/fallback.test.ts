@@ -177,3 +177,20 @@ test('email: change mails, reminders every emailalertfreq while down, cleared on
   assert.equal(s.mails.length, n, 'no reminders after restore');
   await s.d.stop();
 });
+
+test('results of one tick count as one change: a real going down as another comes up does not flap the fallback', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2')], { fallback: FB, fallbackcommand: 'fb' });
+  const s = setup(config([v]));
+  s.check.health.set('10.1.0.2', false);
+  await s.d.start();
+  await s.clock.advance(1);
+  await s.d.idle();
+  s.ipvs.resetLog();
+  s.check.health.set('10.1.0.1', false);
+  s.check.health.set('10.1.0.2', true);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual(s.ipvs.log.map((o) => o.op).sort(), ['addDest', 'delDest']);
+  assert.deepEqual(s.execs, []);
+  await s.d.stop();
+});
