@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
 import { watch } from 'chokidar';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { spawnExec } from './exec.js';
 
@@ -19,6 +20,8 @@ export interface AutoreloadOptions {
   readonly reload: () => Promise<void>;
   readonly callback?: () => string | undefined;
   readonly exec?: (argv: readonly string[]) => Promise<number>;
+  /** Clock for the follow-up check after a change (default: the system clock). */
+  readonly clock?: Clock;
   /** Poll instead of inotify (tests on odd filesystems); default false. */
   readonly usePolling?: boolean;
 }
@@ -40,6 +43,7 @@ export async function watchConfig(o: AutoreloadOptions): Promise<ConfigWatcher> 
   let digest = await md5(o.file);
   let chain: Promise<boolean> = Promise.resolve(false);
   const exec = o.exec ?? spawnExec;
+  const clock = o.clock ?? systemClock();
 
   const test = async (): Promise<boolean> => {
     const now = await md5(o.file);
@@ -67,7 +71,7 @@ export async function watchConfig(o: AutoreloadOptions): Promise<ConfigWatcher> 
   // look once more shortly after every detected change.
   let closed = false;
   const recheck = (changed: boolean): void => {
-    if (changed && !closed) setTimeout(() => { if (!closed) void check().then(recheck); }, 500).unref();
+    if (changed && !closed) clock.setTimeout(() => { if (!closed) void check().then(recheck); }, 500);
   };
 
   const watcher = watch(o.file, { persistent: true, ignoreInitial: true, usePolling: o.usePolling ?? false, interval: 200, atomic: true });

@@ -139,7 +139,6 @@ export class DirectorEngine implements Director {
     if (this.tickTimer) this.deps.clock.clearTimeout(this.tickTimer);
     this.tickTimer = undefined;
     await this.idle();
-    const g = this.config.global;
     for (const ve of this.virtuals.values()) {
       if (this.deps.options?.fallbackCommandOnStop && ve.fbCmd !== true) this.fallbackCommand(ve, true);
       if (!ve.v.cleanstop) continue;
@@ -155,7 +154,6 @@ export class DirectorEngine implements Director {
       }
       this.deps.logger.info(`Purged virtual server (stop): ${ve.vstr} (${k.dests.size} real server(s))`);
     }
-    void g;
     this.state = 'stopped';
   }
 
