@@ -96,7 +96,7 @@ export class DirectorEngine implements Director {
     this.build(this.config, new Map());
     this.adopt();
     for (const ve of this.virtuals.values()) { this.evaluate(ve); this.dirty.add(ve.v.id); }
-    await this.flush();
+    await this.writeNow();
     this.syncProbes(new Set());
     this.lastDrift = this.deps.clock.monotonic();
     this.armTick();
@@ -128,7 +128,7 @@ export class DirectorEngine implements Director {
     this.build(config, old, oldVirtuals);
     this.alerts.forget((v) => this.virtuals.get(v.id)?.v === v);
     for (const ve of this.virtuals.values()) { this.evaluate(ve); this.dirty.add(ve.v.id); }
-    await this.flush();
+    await this.writeNow();
     this.syncProbes(oldProbes);
     this.state = 'running';
   }
@@ -155,6 +155,13 @@ export class DirectorEngine implements Director {
       this.deps.logger.info(`Purged virtual server (stop): ${ve.vstr} (${k.dests.size} real server(s))`);
     }
     this.state = 'stopped';
+  }
+
+  /** writeNow runs a write pass for what is dirty, serialised with the passes results trigger. */
+  private async writeNow(): Promise<void> {
+    await this.idle();
+    this.kick();
+    await this.idle();
   }
 
   /** idle resolves when no write pass is pending (tests, stop). */
@@ -329,7 +336,8 @@ export class DirectorEngine implements Director {
 
   /** kick schedules a write pass after the current I/O phase (setImmediate coalesces its results). */
   private kick(): void {
-    if (this.flushing) return;
+    // After stop began, nothing may re-add what stop is removing (a late result, a drift pass).
+    if (this.flushing || this.state === 'stopping' || this.state === 'stopped') return;
     this.flushing = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.flush())
       .finally(() => { this.flushing = undefined; });

@@ -263,3 +263,27 @@ test('emailalertstatus filters by daemon status: running-only gets no startup ma
   assert.deepEqual(mails, ['Deleted real server: 10.1.0.1:80 (10.0.0.1:80)']);
   await d.stop();
 });
+
+test('a reload while a write pass is in flight waits for it: no double writes, no errors', async () => {
+  const ipvs = new MemoryIpvs();
+  const s = setup(config([V1()]), ipvs);
+  await s.d.start();
+  await s.clock.advance(5_001); // first round (random 0.5 x 10 s)
+  await s.d.idle();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => { release = r; });
+  const apply = ipvs.apply.bind(ipvs);
+  ipvs.apply = async (ops) => { await gate; return apply(ops); };
+  s.check.health.set('10.1.0.1', false);
+  await s.clock.advance(10_000); // the delDest pass is now blocked in apply
+  const changed = virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2', { weight: 5 })]);
+  const reloading = s.d.reload(config([changed]));
+  await new Promise((r) => setImmediate(r));
+  release();
+  await reloading;
+  await s.d.idle();
+  const dests = await ipvs.listDests({ family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 });
+  assert.deepEqual(dests.map((x) => `${x.address}/${x.weight}`), ['10.1.0.2/5']);
+  assert.equal(s.d.status().counters.ipvsErrors, 0);
+  await s.d.stop();
+});
