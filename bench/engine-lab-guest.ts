@@ -48,7 +48,7 @@ interface System {
   pids(): number[];
   stop(): Promise<void>;
   readonly startCapS: number;
-  /** Detection samples and start repeats (the Perl original's serial loop makes each take minutes). */
+  /** Detection samples and start repeats (a Perl original start takes minutes: one start only). */
   readonly samples: number;
   readonly startRepeats: number;
 }
@@ -82,7 +82,7 @@ function perl(): System {
     c.on('close', (code) => { clearTimeout(t); resolve(code ?? 1); });
   });
   return {
-    name: 'perl', startCapS: PERL_START_CAP_S, samples: 1, startRepeats: 1,
+    name: 'perl', startCapS: PERL_START_CAP_S, samples: SAMPLES, startRepeats: 1,
     async start() {
       mkdirSync(conf, { recursive: true });
       writeFileSync(cf, renderLdirectordCf(vs, join(conf, 'ldirectord.log')));
@@ -141,6 +141,7 @@ async function waitUntil(ok: () => Promise<boolean>, capMs: number, everyMs: num
 
 async function measure(sys: System, h: IpvsHandle): Promise<Record<string, unknown>> {
   const starts: (number | null)[] = [];
+  const commands: number[] = [];
   let reached = 0;
   for (let k = 0; k < sys.startRepeats; k++) {
     if (k > 0) await sys.stop();
@@ -148,6 +149,7 @@ async function measure(sys: System, h: IpvsHandle): Promise<Record<string, unkno
     log(`${sys.name}: start ${k + 1}/${sys.startRepeats} (${vs.length} services x ${REALS} reals = ${TOTAL})`);
     const t0 = performance.now();
     await sys.start();
+    commands.push(performance.now() - t0);
     const ms = await waitUntil(async () => (await liveCount(h)) === TOTAL, sys.startCapS * 1000, 50, t0);
     reached = await liveCount(h);
     starts.push(ms ?? null);
@@ -184,7 +186,7 @@ async function measure(sys: System, h: IpvsHandle): Promise<Record<string, unkno
   await clearTable();
   return {
     system: sys.name, reals: TOTAL, services: vs.length,
-    startMs: starts, startCapS: sys.startCapS, reachedAtCap: reached,
+    startMs: starts, startCmdMs: commands, startCapS: sys.startCapS, reachedAtCap: reached,
     steadyS: w1 - w0, cpuS, rssKb: u1.rssKb, procs: u1.procs, checks,
     detectMs: delays, detectCapS: DETECT_CAP_S,
   };

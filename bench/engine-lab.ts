@@ -23,6 +23,8 @@ interface Result {
   reals: number;
   services: number;
   startMs: (number | null)[];
+  /** When the start command returned (the daemon is up; checks may still be running). */
+  startCmdMs?: number[];
   startCapS: number;
   reachedAtCap: number;
   steadyS: number;
@@ -74,6 +76,7 @@ export function table(rs: readonly Result[]): string {
     head, sep,
     row(`(i) start -> all ${ok[0]?.reals ?? '?'} reals in the table, s (median, n)`, (r) => `${secs(startMed(r), r.startCapS)}, n=${r.startMs.length}`),
     row('(i) Perl original\'s time / this system\'s', perPerl),
+    row('(i) of which: the start command returned, s (median)', (r) => { const m = median(r.startCmdMs ?? []); return m === null ? 'n/a' : (m / 1000).toFixed(2); }),
     row('(ii) failure -> dest removed, s (median (min-max))', det),
     row(`(iii) CPU s in ${ok[0]?.steadyS.toFixed(0) ?? '?'} s steady state`, (r) => r.cpuS.toFixed(2)),
     row('(iii) checks run in that window (nginx log)', (r) => String(r.checks)),

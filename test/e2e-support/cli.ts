@@ -10,17 +10,9 @@ import { fileURLToPath } from 'node:url';
 /** PROJECT_ROOT is the checkout (dist/test/e2e-support/ is three levels down). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/**
- * ldirectordBin is the command under test: LDIRECTORD_E2E_BIN, else the shipped bin/ldirectord;
- * while the shipped composition root still runs the idle engine, the wired stand-in instead.
- */
+/** ldirectordBin is the command under test: LDIRECTORD_E2E_BIN, else the shipped bin/ldirectord. */
 export function ldirectordBin(): string {
-  if (process.env.LDIRECTORD_E2E_BIN) return process.env.LDIRECTORD_E2E_BIN;
-  const main = `${PROJECT_ROOT}dist/src/cli/main.js`;
-  if (existsSync(main) && readFileSync(main, 'utf8').includes('idleEngineFactory')) {
-    return `${PROJECT_ROOT}dist/test/e2e-support/ldirectord-wired.js`;
-  }
-  return `${PROJECT_ROOT}bin/ldirectord`;
+  return process.env.LDIRECTORD_E2E_BIN ?? `${PROJECT_ROOT}bin/ldirectord`;
 }
 
 /** CliRun is what one command printed and returned. */
