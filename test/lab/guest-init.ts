@@ -61,6 +61,9 @@ export HOME=/root LANG=C.UTF-8 LAB_GUEST=1 LAB_WORKDIR=${w}
 exec >${w}/out 2>&1 </dev/null
 mount -t proc proc /proc
 mount -t sysfs sys /sys
+# The project may live under a directory masked below (CI may clone under /tmp): hold it on
+# /mnt (a bind mount writes nothing to the host) and bind it back once the masks are up.
+mount --bind ${shQuote(o.cwd)} /mnt || echo "lab: cannot hold the working directory"
 # /tmp first: it is fresh, and it stages the copies of the masked directories below.
 mount -t tmpfs -o mode=1777 tmp /tmp
 mkdir -p /tmp/.lab-aside
@@ -81,6 +84,7 @@ for d in ${words(o.copyMasks)}; do
   mount -t tmpfs -o mode=0755 lab "$d" && tar -C "$d" -xpf /tmp/.lab-aside/$i.tar
 done
 rm -rf /tmp/.lab-aside
+mkdir -p ${shQuote(o.cwd)} && mount --bind /mnt ${shQuote(o.cwd)} && umount -l /mnt
 # devtmpfs is mounted on /dev by the kernel, without shm or pts.
 mkdir -p /dev/shm /dev/pts
 mount -t tmpfs -o mode=1777 shm /dev/shm
