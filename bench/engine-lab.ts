@@ -5,7 +5,8 @@
  *   node dist/bench/engine-lab.js [--services 10] [--reals 20] [--systems ours,keepalived,perl]
  *     [--perl-cap 300] [--samples 7] [--steady 20] [--repeats 3] [--json out.json]
  */
-import { writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInLab } from '../test/lab/lab.js';
 
@@ -86,6 +87,17 @@ export function table(rs: readonly Result[]): string {
   ].join('\n');
 }
 
+/**
+ * snapshot copies the built tree (dist, bin, package.json; node_modules linked) aside, so a
+ * rebuild of the checkout during a run of many minutes cannot swap files under the guest.
+ */
+function snapshot(): string {
+  const dir = mkdtempSync('/var/tmp/engine-lab-snap-');
+  for (const p of ['dist', 'bin', 'package.json']) cpSync(join(root, p), join(dir, p), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
 async function main(): Promise<number> {
   const env: Record<string, string> = {
     BENCH_SERVICES: arg('services', '10'), BENCH_REALS: arg('reals', '20'),
@@ -93,12 +105,13 @@ async function main(): Promise<number> {
     BENCH_SAMPLES: arg('samples', '7'), BENCH_STEADY_S: arg('steady', '20'), BENCH_START_REPEATS: arg('repeats', '3'),
     BENCH_DETECT_CAP_S: arg('detect-cap', '30'),
   };
-  console.log(`engine-lab: booting the kernel lab (${JSON.stringify(env)})`);
+  const snap = snapshot();
+  console.log(`engine-lab: booting the kernel lab (${JSON.stringify(env)}; built tree copied to ${snap})`);
   const r = await runInLab({
     script: 'exec node dist/bench/engine-lab-guest.js\n',
-    timeoutMs: Number(arg('timeout', '2400')) * 1000, cwd: root, memMb: 1536, env,
+    timeoutMs: Number(arg('timeout', '2400')) * 1000, cwd: snap, memMb: 1536, env,
     onOutput: (s) => process.stdout.write(s),
-  });
+  }).finally(() => rmSync(snap, { recursive: true, force: true }));
   const results = r.output.split('\n').filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as Result);
   const out = arg('json', '');
   if (out) writeFileSync(out, JSON.stringify({ env, durationMs: r.durationMs, results }, null, 2));
