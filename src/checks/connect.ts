@@ -1,6 +1,6 @@
 import type { CheckFn } from './types.js';
 import { connectTcp } from './lib/socket.js';
-import { checkResult, errorMessage } from './lib/result.js';
+import { checkResult, errorText } from './lib/result.js';
 
 /**
  * check for checktype=connect: up when a TCP connection to realAddress:checkPort is
@@ -14,6 +14,6 @@ export const check: CheckFn = async (spec, signal) => {
     socket.destroy();
     return checkResult(true, '-', started);
   } catch (e) {
-    return checkResult(false, errorMessage(e), started);
+    return checkResult(false, errorText(e), started);
   }
 };

@@ -1,9 +1,9 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { CheckFn, CheckSpec } from './types.js';
-import { compileReceive } from './lib/result.js';
+import { compileReceive, type Receive } from './lib/receive.js';
 import { connectTcp } from './lib/socket.js';
-import { type Deadline, type Outcome, down, up, withDeadline } from './wire/deadline.js';
+import { type Deadline, type Outcome, down, up, withDeadline } from './lib/deadline.js';
 import { type DnsQuery, buildQueries, matchResponse, queryIdOf } from './wire/dns-message.js';
 
 /** DNS_TCP_FLOOR: a TCP read may always hold two whole DNS messages, whatever maxBytes says. */
@@ -31,7 +31,7 @@ export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, sig
  * the answer to one of our queries (wrong id or question: spoofed, stale or garbage), says up at
  * the first matching address/name, and down once every query has been answered without a match.
  */
-function decider(queries: readonly DnsQuery[], re: RegExp): (msg: Buffer) => Outcome | undefined {
+function decider(queries: readonly DnsQuery[], re: Receive): (msg: Buffer) => Outcome | undefined {
   const pending = new Map(queries.map((q) => [q.id, q] as const));
   const seen: string[] = [];
   return (msg) => {
@@ -41,7 +41,7 @@ function decider(queries: readonly DnsQuery[], re: RegExp): (msg: Buffer) => Out
     const answer = matchResponse(msg, query);
     if (answer === undefined) return undefined;
     pending.delete(query.id);
-    const hit = answer.values.find((v) => re.test(v));
+    const hit = answer.values.find((v) => re.matches(v));
     if (hit !== undefined) return up(`Success: ${query.type} ${hit}`);
     seen.push(`${query.type} ${answer.values.length > 0 ? answer.values.join(',') : answer.rcode}`);
     return pending.size === 0 ? down(`Response mismatch (${seen.join('; ')})`) : undefined;

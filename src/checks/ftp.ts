@@ -13,7 +13,10 @@ import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import type { CheckContext, CheckFn } from './types.js';
-import { compileReceive, errorText, fail, runGuarded, targetPort } from './proto/deadline.js';
+import { down, fail, up, withDeadline } from './lib/deadline.js';
+import { compileReceive } from './lib/receive.js';
+import { clip, errorText } from './lib/result.js';
+import { targetPort } from './lib/socket.js';
 
 /** BoundedSink collects written bytes up to `limit`, then calls `onFull` once. */
 export class BoundedSink extends Writable {
@@ -55,8 +58,9 @@ export function credentials(login: string, passwd: string, ctx: CheckContext): {
 }
 
 /** check: the ftp negotiate check, port 21 by default. */
-export const check: CheckFn = (spec, signal, ctx) => runGuarded(spec, signal, async (deadline) => {
+export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
   const receive = spec.receive === '' ? undefined : compileReceive(spec.receive);
+  if (typeof receive === 'string') return down(receive);
   // basic-ftp's own timeout is per socket inactivity; the deadline below bounds the whole check.
   const client = new Client(spec.timeoutMs);
   const close = (): void => client.close();
@@ -84,13 +88,13 @@ export const check: CheckFn = (spec, signal, ctx) => runGuarded(spec, signal, as
     }
     client.send('QUIT').catch(() => undefined);
     const content = sink.text();
-    if (receive && !receive.test(content)) throw fail(`response mismatch: "${clip(content)}"`);
-    return sink.full ? `first ${spec.maxBytes} bytes of ${path} received` : `${path}: ${content.length} bytes received`;
+    if (receive && !receive.matches(content)) throw fail(`response mismatch: "${clip(content.replace(/\s+/g, ' ').trim(), 80)}"`);
+    return up(sink.full ? `first ${spec.maxBytes} bytes of ${path} received` : `${path}: ${content.length} bytes received`);
   } finally {
     deadline.signal.removeEventListener('abort', close);
     close();
   }
-});
+}, { errors: 'detail' });
 
 /** step runs one FTP command, prefixing its failure with the step's name. */
 async function step<T>(what: string, p: Promise<T>): Promise<T> {
@@ -103,10 +107,5 @@ async function step<T>(what: string, p: Promise<T>): Promise<T> {
 
 /** reason is a basic-ftp error (FTPError: the server's reply; its numeric code is in the text) or a socket errno. */
 function reason(err: unknown): string {
-  return errorText(err);
-}
-
-function clip(text: string, limit = 80): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  return t.length <= limit ? t : `${t.slice(0, limit)}...`;
+  return errorText(err, 'detail');
 }

@@ -11,7 +11,10 @@ import { connect as tlsConnect } from 'node:tls';
 import { isIP } from 'node:net';
 import { Client } from 'ldapts';
 import type { CheckFn, CheckSpec } from './types.js';
-import { compileReceive, errorText, fail, runGuarded, targetPort } from './proto/deadline.js';
+import { down, fail, up, withDeadline } from './lib/deadline.js';
+import { compileReceive, type Receive } from './lib/receive.js';
+import { errorText } from './lib/result.js';
+import { targetPort } from './lib/socket.js';
 
 /** ldapUrl renders the URL ldapts parses (it only takes scheme, host and port from it). */
 export function ldapUrl(secure: boolean, host: string, port: number): string {
@@ -25,8 +28,9 @@ export function searchBase(request: string): string {
 
 /** ldapCheck builds the check for plain LDAP (389) or LDAP over implicit TLS (636). */
 export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
-  return (spec, signal) => runGuarded(spec, signal, async (deadline) => {
+  return (spec, signal) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
     const receive = spec.receive === '' ? undefined : compileReceive(spec.receive);
+    if (typeof receive === 'string') return down(receive);
     const host = spec.realAddress;
     const port = targetPort(spec, wellKnownPort);
     let socket: Socket | undefined;
@@ -52,7 +56,7 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
       }))) as unknown as typeof import('node:tls').connect,
     });
     try {
-      return await negotiate(client, spec, receive);
+      return up(await negotiate(client, spec, receive));
     } catch (err) {
       // ldapts reports the destroyed socket as "connection closed"; say why it was closed.
       throw overflow ? fail(`response exceeds ${spec.maxBytes} bytes`) : err;
@@ -62,11 +66,11 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
       if (!deadline.signal.aborted && client.isConnected) await client.unbind().catch(() => undefined);
       kill();
     }
-  });
+  }, { errors: 'detail' });
 }
 
 /** negotiate runs bind + base search on a connected client and returns the up message. */
-async function negotiate(client: Client, spec: CheckSpec, receive: RegExp | undefined): Promise<string> {
+async function negotiate(client: Client, spec: CheckSpec, receive: Receive | undefined): Promise<string> {
   try {
     if (spec.login !== '' && spec.passwd !== '') await client.bind(spec.login, spec.passwd);
     else await client.bind('', '');
@@ -84,7 +88,7 @@ async function negotiate(client: Client, spec: CheckSpec, receive: RegExp | unde
   }
   if (dns.length !== 1) throw fail(`search returned ${dns.length} entries, expected 1`);
   const dn = dns[0] ?? '';
-  if (receive && !receive.test(dn)) throw fail(`response mismatch: DN "${dn}"`);
+  if (receive && !receive.matches(dn)) throw fail(`response mismatch: DN "${dn}"`);
   return `found "${dn}"`;
 }
 
@@ -101,7 +105,7 @@ export function reason(err: unknown): string {
     const kind = err.name.replace(/Error$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
     return `${kind} (${code})${text !== '' ? `: ${text}` : ''}`;
   }
-  return errorText(err);
+  return errorText(err, 'detail');
 }
 
 /** check: the ldap negotiate check, port 389 by default. */

@@ -3,9 +3,9 @@
  * bytes, up when it starts with "2" (200 posting allowed / 201 no posting, RFC 3977 5.1).
  */
 import type { CheckFn } from './types.js';
-import { fail } from './proto/deadline.js';
-import { runDialogue } from './proto/dialogue.js';
-import { clip } from './proto/line-session.js';
+import { fail } from './lib/deadline.js';
+import { runDialogue } from './lib/dialogue.js';
+import { clipLine } from './lib/line-session.js';
 
 /** GREETING_BYTES is how much of the greeting the original reads (sysread 64, L3289). */
 const GREETING_BYTES = 64;
@@ -14,6 +14,6 @@ const GREETING_BYTES = 64;
 export const check: CheckFn = (spec, signal) => runDialogue(spec, signal, { tls: false, wellKnownPort: 119 }, async (s) => {
   const greeting = await s.readChunk(Math.min(GREETING_BYTES, spec.maxBytes));
   if (greeting === '') throw fail('connection closed by server');
-  if (!greeting.startsWith('2')) throw fail(`greeting: ${clip(greeting.split('\n')[0] ?? '')}`);
-  return clip(greeting.split('\n')[0] ?? '');
+  if (!greeting.startsWith('2')) throw fail(`greeting: ${clipLine(greeting.split('\n')[0] ?? '')}`);
+  return clipLine(greeting.split('\n')[0] ?? '');
 });

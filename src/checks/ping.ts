@@ -1,5 +1,5 @@
 import type { CheckFn } from './types.js';
-import { checkResult, errorMessage } from './lib/result.js';
+import { checkResult, errorText } from './lib/result.js';
 
 type NetPing = typeof import('net-ping');
 
@@ -13,7 +13,7 @@ async function loadNetPing(): Promise<NetPing> {
 }
 
 function reason(e: unknown): string {
-  const m = errorMessage(e);
+  const m = errorText(e);
   return /not permitted|EPERM|EACCES/i.test(m) ? 'ping needs root/CAP_NET_RAW' : m;
 }
 
@@ -30,7 +30,7 @@ export const check: CheckFn = async (spec, signal) => {
   try {
     ping = await loadNetPing();
   } catch (e) {
-    return checkResult(false, `ping unavailable: ${errorMessage(e)}`, started);
+    return checkResult(false, `ping unavailable: ${errorText(e)}`, started);
   }
   let session: ReturnType<NetPing['createSession']>;
   try {

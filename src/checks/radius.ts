@@ -3,8 +3,9 @@ import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto'
 import { isIP } from 'node:net';
 import radius from 'radius';
 import type { CheckFn } from './types.js';
-import { errorMessage } from './lib/result.js';
-import { down, up, withDeadline, type Outcome } from './wire/deadline.js';
+import { errorText } from './lib/result.js';
+import { targetPort } from './lib/socket.js';
+import { down, up, withDeadline, type Outcome } from './lib/deadline.js';
 
 /** RADIUS_PORT is the authentication port when nothing else is configured (RFC 2865). */
 const RADIUS_PORT = 1812;
@@ -32,7 +33,7 @@ export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, sig
     const outcome = judge(request, msg, spec.secret);
     if (outcome) resolve(outcome);
   });
-  socket.connect(spec.checkPort > 0 ? spec.checkPort : RADIUS_PORT, spec.realAddress, () => {
+  socket.connect(targetPort(spec, RADIUS_PORT), spec.realAddress, () => {
     try {
       request = radius.encode({
         code: 'Access-Request', secret: spec.secret, identifier, add_message_authenticator: true,
@@ -43,7 +44,7 @@ export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, sig
         ],
       });
     } catch (e) {
-      resolve(down(`cannot encode Access-Request: ${errorMessage(e)}`));
+      resolve(down(`cannot encode Access-Request: ${errorText(e)}`));
       return;
     }
     const send = (): void => socket.send(request as Buffer, (err) => { if (err) reject(err); });

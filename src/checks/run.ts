@@ -6,7 +6,7 @@
 import type { CheckContext, CheckFn, CheckKind, CheckResult, CheckServiceName, CheckSpec } from './types.js';
 import { KIND_CHECKS, SERVICE_CHECKS } from './registry.js';
 import { setMaxListeners } from 'node:events';
-import { errorMessage } from './lib/result.js';
+import { errorText } from './lib/result.js';
 
 /** GRACE_MS is how long past the deadline runCheck waits for a checker to honour the abort. */
 export const GRACE_MS = 250;
@@ -75,7 +75,7 @@ export function createRunner(tables: CheckTables) {
       return done(r.up === true, typeof r.message === 'string' ? r.message : '-');
     })().catch((e: unknown) => {
       if (ac.signal.aborted) return done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted');
-      return done(false, `check failed: ${errorMessage(e)}`);
+      return done(false, `check failed: ${errorText(e)}`);
     });
     try {
       return await Promise.race([checked, bounded]);

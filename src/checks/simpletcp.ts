@@ -1,6 +1,7 @@
 import type { CheckFn } from './types.js';
 import { connectTcp, readLines } from './lib/socket.js';
-import { checkResult, compileReceive, errorMessage } from './lib/result.js';
+import { compileReceive } from './lib/receive.js';
+import { checkResult, errorText } from './lib/result.js';
 
 /**
  * simpletcpPayload is what simpletcp sends: the request minus its first character (the '/'
@@ -23,11 +24,11 @@ export const check: CheckFn = async (spec, signal) => {
   try {
     socket = await connectTcp(spec.realAddress, spec.checkPort, signal);
     socket.end(simpletcpPayload(spec.request), 'latin1');
-    const r = await readLines(socket, signal, spec.maxBytes, (line) => re.test(line));
+    const r = await readLines(socket, signal, spec.maxBytes, (line) => re.matches(line));
     if (r.matched !== undefined) return checkResult(true, '-', started);
     return checkResult(false, r.truncated ? `no match in first ${spec.maxBytes} bytes` : `no match (${r.bytes} bytes)`, started);
   } catch (e) {
-    return checkResult(false, errorMessage(e), started);
+    return checkResult(false, errorText(e), started);
   } finally {
     socket?.destroy();
   }

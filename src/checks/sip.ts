@@ -4,7 +4,7 @@ import { hostname as osHostname } from 'node:os';
 import type { CheckFn, CheckSpec } from './types.js';
 import { clip } from './lib/result.js';
 import { connectTcp, readLines } from './lib/socket.js';
-import { type Deadline, type Outcome, down, up, withDeadline } from './wire/deadline.js';
+import { type Deadline, type Outcome, down, up, withDeadline } from './lib/deadline.js';
 import { SIP_OK, firstLine, sipLogin, sipOptions } from './wire/sip-message.js';
 
 /**

@@ -1,7 +1,8 @@
 import { STATUS_CODES } from 'node:http';
 import { Client, ProxyAgent, type Dispatcher } from 'undici';
 import type { CheckResult, CheckSpec } from '../types.js';
-import { checkResult, clip, compileReceive, errorMessage, perlTest } from './result.js';
+import { compileReceive } from './receive.js';
+import { checkResult, clip, errorText } from './result.js';
 import { fetchOnce, type Fetched } from './http-fetch.js';
 
 /** MAX_REDIRECTS matches LWP::UserAgent's default max_redirect (GET and HEAD only). */
@@ -88,10 +89,10 @@ export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'htt
       if (r.statusCode < 200 || r.statusCode > 299) return checkResult(false, status, started);
       // HEAD has no body: LWP's content is '', which only an empty-matching receive matches.
       if (re === undefined) return checkResult(true, status, started);
-      if (perlTest(re, needBody ? r.body.toString('utf8') : '')) return checkResult(true, status, started);
+      if (re.matches(needBody ? r.body.toString('utf8') : '')) return checkResult(true, status, started);
       return checkResult(false, bodyMessage(spec, r), started);
     }
   } catch (e) {
-    return checkResult(false, errorMessage(e), started);
+    return checkResult(false, errorText(e), started);
   }
 }

@@ -1,3 +1,4 @@
+import { isLdError } from '../../util/errors.js';
 import type { CheckResult } from '../types.js';
 
 /**
@@ -12,44 +13,37 @@ export function checkResult(up: boolean, message: string, startedAt: number): Ch
 /** MESSAGE_LIMIT bounds every message a checker produces: it ends up in logs and the monitorfile. */
 export const MESSAGE_LIMIT = 200;
 
-/** clip shortens `text` to MESSAGE_LIMIT characters, marking the cut. */
+/** clip shortens `text` to `limit` characters (MESSAGE_LIMIT by default), marking the cut. */
 export function clip(text: string, limit = MESSAGE_LIMIT): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}...`;
 }
 
 /**
- * errorMessage turns anything thrown by a socket/library into a short reason: the errno-style
- * code when there is one (ECONNREFUSED, UND_ERR_SOCKET), else the message.
+ * ErrorStyle picks how much of a thrown error a check reports. 'errno': just the errno-style
+ * code when there is one (ECONNREFUSED): what connection-level checks (connect, http, dns, ...)
+ * show, per the CheckResult contract. 'detail': the error's first line, prefixed with its code
+ * when the text lacks it: line protocols (mail, ldap, ftp), where the text is the server's reply.
  */
-export function errorMessage(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const e = err as { code?: unknown; message?: unknown; cause?: unknown };
-    // undici wraps the socket error: `fetch failed` / UND_ERR_* with the errno in `cause`.
-    if (e.cause && typeof e.cause === 'object' && typeof (e.cause as { code?: unknown }).code === 'string') {
-      return (e.cause as { code: string }).code;
-    }
-    if (typeof e.code === 'string' && e.code !== '') return e.code;
-    if (typeof e.message === 'string' && e.message !== '') return clip(e.message);
-  }
-  return clip(String(err));
-}
+export type ErrorStyle = 'errno' | 'detail';
 
 /**
- * perlTest applies `re` the way Perl applies an unflagged pattern to a response: `$` also
- * matches before a final newline, so `^OK$` matches "OK\n" as it does in ldirectord.
+ * errorText turns anything thrown by a socket/library into one short line. In both styles our
+ * own failures (LdError, from fail()) are verbatim, undici's wrapped socket error (`fetch
+ * failed` with the errno in `cause`) is that errno, and OpenSSL's long "error:0A00010B:SSL
+ * routines:fn:reason:file:line" is shortened to its reason.
  */
-export function perlTest(re: RegExp, text: string): boolean {
-  return re.test(text) || (text.endsWith('\n') && re.test(text.slice(0, -1)));
-}
-
-/**
- * compileReceive turns a receive string into a RegExp, or returns the reason it is invalid.
- * An invalid pattern is a down result with a message, never a crash (ldirectord L3056 dies).
- */
-export function compileReceive(receive: string): RegExp | string {
-  try {
-    return new RegExp(receive);
-  } catch (e) {
-    return `invalid receive regex: ${errorMessage(e)}`;
-  }
+export function errorText(err: unknown, style: ErrorStyle = 'errno'): string {
+  if (isLdError(err)) return clip(err.message);
+  if (!err || typeof err !== 'object') return clip(String(err));
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown; name?: unknown };
+  const causeCode = e.cause && typeof e.cause === 'object' ? (e.cause as { code?: unknown }).code : undefined;
+  if (typeof causeCode === 'string' && causeCode !== '') return causeCode;
+  const code = typeof e.code === 'string' && e.code !== '' ? e.code : undefined;
+  if (style === 'errno' && code !== undefined) return code;
+  if (typeof e.message !== 'string') return clip(String(err));
+  let text = e.message.split('\n')[0] ?? '';
+  const ssl = /SSL routines:[^:]*:([^:]+)/.exec(text);
+  if (ssl?.[1]) text = ssl[1];
+  if (style === 'detail' && code !== undefined && !text.includes(code)) text = `${code}: ${text}`;
+  return clip(text || (typeof e.name === 'string' ? e.name : String(err)));
 }

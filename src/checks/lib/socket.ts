@@ -1,4 +1,10 @@
 import { Socket } from 'node:net';
+import type { CheckSpec } from '../types.js';
+
+/** targetPort is the port to check: spec.checkPort when set, else the service's well-known port. */
+export function targetPort(spec: CheckSpec, wellKnown: number): number {
+  return spec.checkPort > 0 ? spec.checkPort : wellKnown;
+}
 
 /**
  * connectTcp opens a TCP connection to host:port and resolves once it is established. An abort

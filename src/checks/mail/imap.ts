@@ -5,9 +5,9 @@
  * three commands, and has no AbortSignal; LineSession gives the shared deadline and byte bound.
  */
 import type { CheckFn } from '../types.js';
-import { fail } from '../proto/deadline.js';
-import { runDialogue } from '../proto/dialogue.js';
-import { clip, type LineSession } from '../proto/line-session.js';
+import { fail } from '../lib/deadline.js';
+import { runDialogue } from '../lib/dialogue.js';
+import { clipLine, type LineSession } from '../lib/line-session.js';
 
 /** quoted renders an IMAP quoted string (RFC 3501 4.3): backslash-escape \ and ". */
 export function quoted(text: string): string {
@@ -20,7 +20,7 @@ async function tagged(s: LineSession, tag: string): Promise<string> {
     const line = await s.readLine();
     if (line.startsWith(`${tag} `)) return line.slice(tag.length + 1);
     // A server that gives up mid-session says so untagged before closing (RFC 3501 7.1.5).
-    if (/^\* BYE\b/i.test(line)) throw fail(clip(line));
+    if (/^\* BYE\b/i.test(line)) throw fail(clipLine(line));
   }
 }
 
@@ -29,13 +29,13 @@ export function imapCheck(opts: { readonly tls: boolean; readonly wellKnownPort:
   return (spec, signal) => runDialogue(spec, signal, opts, async (s) => {
     const greeting = await s.readLine();
     // PREAUTH is a successful greeting too: the session is already authenticated.
-    if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) throw fail(`greeting: ${clip(greeting)}`);
+    if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) throw fail(`greeting: ${clipLine(greeting)}`);
     if (spec.login !== '') {
       s.send(`a1 LOGIN ${quoted(spec.login)} ${quoted(spec.passwd)}`);
       const done = await tagged(s, 'a1');
-      if (!/^OK\b/i.test(done)) throw fail(`LOGIN: ${clip(done)}`);
+      if (!/^OK\b/i.test(done)) throw fail(`LOGIN: ${clipLine(done)}`);
     }
     s.send('a2 LOGOUT');
-    return clip(greeting);
+    return clipLine(greeting);
   });
 }

@@ -6,14 +6,14 @@
  * the dialogue is four commands, and LineSession gives it the shared deadline and byte bound.
  */
 import type { CheckFn } from '../types.js';
-import { fail } from '../proto/deadline.js';
-import { runDialogue } from '../proto/dialogue.js';
-import { clip, type LineSession } from '../proto/line-session.js';
+import { fail } from '../lib/deadline.js';
+import { runDialogue } from '../lib/dialogue.js';
+import { clipLine, type LineSession } from '../lib/line-session.js';
 
 /** expectOk reads one status line and fails unless it is +OK; `what` names the step. */
 async function expectOk(s: LineSession, what: string): Promise<string> {
   const line = await s.readLine();
-  if (!line.startsWith('+OK')) throw fail(`${what}: ${clip(line)}`);
+  if (!line.startsWith('+OK')) throw fail(`${what}: ${clipLine(line)}`);
   return line;
 }
 
@@ -30,6 +30,6 @@ export function pop3Check(opts: { readonly tls: boolean; readonly wellKnownPort:
     // QUIT only ends the session (after a login it would enter UPDATE, harmless: nothing was
     // deleted); its answer cannot change the verdict, so it is not awaited.
     s.send('QUIT');
-    return clip(greeting);
+    return clipLine(greeting);
   });
 }

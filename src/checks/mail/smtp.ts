@@ -6,9 +6,9 @@
  */
 import { hostname } from 'node:os';
 import type { CheckContext, CheckFn } from '../types.js';
-import { fail } from '../proto/deadline.js';
-import { runDialogue } from '../proto/dialogue.js';
-import { clip, type LineSession } from '../proto/line-session.js';
+import { fail } from '../lib/deadline.js';
+import { runDialogue } from '../lib/dialogue.js';
+import { clipLine, type LineSession } from '../lib/line-session.js';
 
 /** SmtpReply is one (possibly multi-line) reply: its code and its last line. */
 export interface SmtpReply {
@@ -21,7 +21,7 @@ export async function readReply(session: LineSession): Promise<SmtpReply> {
   for (;;) {
     const line = await session.readLine();
     const m = /^(\d{3})([ -]|$)/.exec(line);
-    if (!m) throw fail(`not an SMTP reply: "${clip(line)}"`);
+    if (!m) throw fail(`not an SMTP reply: "${clipLine(line)}"`);
     if (m[2] !== '-') return { code: Number(m[1]), line };
   }
 }
@@ -39,7 +39,7 @@ export function heloName(ctx: CheckContext): string {
 export function smtpCheck(wellKnownPort: number): CheckFn {
   return (spec, signal, ctx) => runDialogue(spec, signal, { wellKnownPort, tls: false }, async (s) => {
     const greeting = await readReply(s);
-    if (greeting.code !== 220) throw fail(`greeting: ${clip(greeting.line)}`);
+    if (greeting.code !== 220) throw fail(`greeting: ${clipLine(greeting.line)}`);
     const name = heloName(ctx);
     s.send(`EHLO ${name}`);
     let hello = await readReply(s);
@@ -48,9 +48,9 @@ export function smtpCheck(wellKnownPort: number): CheckFn {
       s.send(`HELO ${name}`);
       hello = await readReply(s);
     }
-    if (hello.code < 200 || hello.code > 299) throw fail(`HELO: ${clip(hello.line)}`);
+    if (hello.code < 200 || hello.code > 299) throw fail(`HELO: ${clipLine(hello.line)}`);
     s.send('QUIT');
     // The answer to QUIT does not change the verdict (Net::SMTP ignores it too), so don't wait.
-    return clip(greeting.line);
+    return clipLine(greeting.line);
   });
 }

@@ -1,6 +1,6 @@
 import type { CheckFn, CheckSpec } from '../types.js';
 import { clip } from '../lib/result.js';
-import { type Deadline, down, up, withDeadline } from '../wire/deadline.js';
+import { type Deadline, down, up, withDeadline } from '../lib/deadline.js';
 
 /**
  * LIBRARY_SLACK_MS is added to the driver libraries' own timeouts so that the check's deadline

@@ -5,9 +5,7 @@ import { quoted } from '../../../src/checks/mail/imap.js';
 import { heloName } from '../../../src/checks/mail/smtp.js';
 import { ldapUrl, reason as ldapReason, searchBase } from '../../../src/checks/ldap.js';
 import { BoundedSink, credentials } from '../../../src/checks/ftp.js';
-import { errorText, startDeadline, targetPort } from '../../../src/checks/proto/deadline.js';
 import { InvalidCredentialsError } from 'ldapts';
-import { makeSpec } from './spec.js';
 
 describe('check helpers', () => {
   it('quoted escapes IMAP quoted strings', () => {
@@ -53,31 +51,5 @@ describe('check helpers', () => {
     assert.equal(sink.text(), 'abcde');
     assert.equal(sink.full, true);
     assert.equal(full, 1);
-  });
-
-  it('errorText shortens socket and OpenSSL errors', () => {
-    const ssl = Object.assign(new Error('80CC42A6977F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/x.c:350:'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
-    assert.equal(errorText(ssl), 'ERR_SSL_WRONG_VERSION_NUMBER: wrong version number');
-    assert.equal(errorText(Object.assign(new Error('connect ECONNREFUSED x'), { code: 'ECONNREFUSED' })), 'connect ECONNREFUSED x');
-    assert.equal(errorText('x'.repeat(500)).length, 203);
-  });
-
-  it('targetPort falls back to the well-known port', () => {
-    assert.equal(targetPort(makeSpec('smtp', '10.0.0.1', 0), 25), 25);
-    assert.equal(targetPort(makeSpec('smtp', '10.0.0.1', 2525), 25), 2525);
-  });
-
-  it('startDeadline fires, follows the caller and disposes', async () => {
-    const d = startDeadline(20, new AbortController().signal);
-    await new Promise((r) => setTimeout(r, 60));
-    assert.equal(d.signal.aborted, true);
-    assert.equal(d.expired(), true);
-    d.dispose();
-    const outer = new AbortController();
-    const d2 = startDeadline(10_000, outer.signal);
-    outer.abort(new Error('stop'));
-    assert.equal(d2.signal.aborted, true);
-    assert.equal(d2.expired(), false);
-    d2.dispose();
   });
 });

@@ -7,6 +7,7 @@
 import { Socket, isIP } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { fail } from './deadline.js';
+import { clip } from './result.js';
 
 /** SessionOptions says where to connect and how. */
 export interface SessionOptions {
@@ -83,7 +84,7 @@ export class LineSession {
       if (this.error !== undefined) throw this.error;
       if (this.bytes >= this.maxBytes) throw fail(`response exceeds ${this.maxBytes} bytes`);
       if (this.ended) {
-        throw fail(this.buffer === '' ? 'connection closed by server' : `connection closed after "${clip(this.buffer)}"`);
+        throw fail(this.buffer === '' ? 'connection closed by server' : `connection closed after "${clipLine(this.buffer)}"`);
       }
       await new Promise<void>((resolve) => { this.waiter = resolve; });
     }
@@ -140,8 +141,7 @@ export class LineSession {
   }
 }
 
-/** clip shortens a server line for a log message. */
-export function clip(text: string, limit = 120): string {
-  const t = text.replace(/[\r\n]+$/, '');
-  return t.length <= limit ? t : `${t.slice(0, limit)}...`;
+/** clipLine shortens a server line for a message: its line end dropped, at most 120 characters. */
+export function clipLine(text: string, limit = 120): string {
+  return clip(text.replace(/[\r\n]+$/, ''), limit);
 }

@@ -4,8 +4,9 @@
  * a CheckResult. The body returns the "up" message or throws (fail() for a protocol "no").
  */
 import type { CheckResult, CheckSpec } from '../types.js';
-import { runGuarded, targetPort } from './deadline.js';
+import { up, withDeadline } from './deadline.js';
 import { LineSession } from './line-session.js';
+import { targetPort } from './socket.js';
 
 /** DialogueOptions: the transport of one service. */
 export interface DialogueOptions {
@@ -22,7 +23,7 @@ export function runDialogue(
   opts: DialogueOptions,
   body: (session: LineSession) => Promise<string>,
 ): Promise<CheckResult> {
-  return runGuarded(spec, signal, async (deadline) => {
+  return withDeadline(spec.timeoutMs, signal, async (deadline) => {
     const session = await LineSession.open({
       host: spec.realAddress,
       port: targetPort(spec, opts.wellKnownPort),
@@ -32,9 +33,9 @@ export function runDialogue(
       signal: deadline.signal,
     });
     try {
-      return await body(session);
+      return up(await body(session));
     } finally {
       session.close();
     }
-  });
+  }, { errors: 'detail' });
 }

@@ -1,0 +1,34 @@
+/**
+ * The one receive-matching rule of every check that matches `receive` (http family, simpletcp,
+ * ldap, ftp, dns): the pattern is compiled once, without flags, and applied the way Perl applies
+ * an unflagged /receive/ in ldirectord - `$` also matches before a final newline, so `^OK$`
+ * matches "OK\n". Checks never compile or test a receive pattern themselves.
+ */
+import { errorText } from './result.js';
+
+/** Receive is a compiled receive pattern. */
+export interface Receive {
+  /** The pattern as configured. */
+  readonly source: string;
+  /** matches applies the pattern to `text` with Perl's `$` rule. */
+  matches(text: string): boolean;
+}
+
+/**
+ * compileReceive compiles a receive string, or returns the reason it is invalid. An invalid
+ * pattern is a down result with that reason, never a crash (ldirectord L3056 dies).
+ * What an empty receive means is each check's business (match anything / always down).
+ */
+export function compileReceive(source: string): Receive | string {
+  let re: RegExp;
+  try {
+    re = new RegExp(source);
+  } catch (e) {
+    return `invalid receive regex: ${errorText(e)}`;
+  }
+  return {
+    source,
+    // No g/y flag, so test() keeps no lastIndex state between calls.
+    matches: (text) => re.test(text) || (text.endsWith('\n') && re.test(text.slice(0, -1))),
+  };
+}
