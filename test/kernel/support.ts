@@ -44,9 +44,12 @@ export function modprobe(name: string): void {
   execFileSync('modprobe', [name], { stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** DriverHandle is what openIpvs returns: an IpvsHandle plus the sync-daemon commands. */
+export type DriverHandle = Awaited<ReturnType<typeof openIpvs>>;
+
 /** Driver is the slice of src/ipvs the kernel tests use, with renderers that read the table first. */
 export interface Driver {
-  openIpvs(opts?: OpenIpvsOptions): Promise<IpvsHandle>;
+  openIpvs(opts?: OpenIpvsOptions): Promise<DriverHandle>;
   /** renderList reads the table like `ipvsadm -L` does and renders it (any view). */
   renderList(h: IpvsHandle, opts?: ListOptions): Promise<string>;
   renderSave(h: IpvsHandle): Promise<string>;
