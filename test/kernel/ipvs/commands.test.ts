@@ -71,6 +71,19 @@ test('forwarding methods without an ipvsadm switch (local, bypass) round-trip an
   assert.equal(await drv.renderSave(h), ipvsadm('-Sn'));
 });
 
+test('getService fetches one service (GET_SERVICE without dump); a missing one is ESRCH', async () => {
+  const drv = await loadDriver();
+  const h2 = await drv.openIpvs();
+  try {
+    await mustApply(h2, [{ op: 'addService', service: svc(K, { scheduler: 'sh', flags: SVC_F.PERSISTENT, timeout: 77, netmask: '255.255.255.0' }) }]);
+    const got = await h2.getService(K);
+    assert.deepEqual([got.scheduler, got.flags, got.timeout, got.netmask], ['sh', SVC_F.PERSISTENT, 77, '255.255.255.0']);
+    await assert.rejects(h2.getService(tcp('10.1.1.99', 80)), (e: { code?: string }) => e.code === 'LD_ERR_IPVS_NO_SERVICE');
+  } finally {
+    await h2.close();
+  }
+});
+
 test('delDest and delService remove exactly their entry', async () => {
   await mustApply(h, [
     { op: 'addService', service: base },
