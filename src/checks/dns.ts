@@ -1,8 +1,6 @@
-import { createSocket } from 'node:dgram';
-import { isIP } from 'node:net';
 import type { CheckFn, CheckSpec } from './types.js';
 import { compileReceive, type Receive } from './lib/receive.js';
-import { connectTcp } from './lib/socket.js';
+import { connectTcp, connectUdp } from './lib/socket.js';
 import { type Deadline, type Outcome, down, up, withDeadline } from './lib/deadline.js';
 import { type DnsQuery, buildQueries, matchResponse, queryIdOf } from './wire/dns-message.js';
 
@@ -53,17 +51,15 @@ function overUdp(
   spec: CheckSpec, d: Deadline, queries: readonly DnsQuery[], decide: (msg: Buffer) => Outcome | undefined,
 ): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket(isIP(spec.realAddress) === 6 ? 'udp6' : 'udp4');
-    d.defer(() => socket.close());
-    // A connected socket only delivers datagrams from the real server, and reports ICMP
-    // port-unreachable as ECONNREFUSED instead of leaving us to wait for the deadline.
-    socket.on('error', reject);
-    socket.on('message', (msg) => {
-      const outcome = decide(msg);
-      if (outcome) resolve(outcome);
-    });
-    socket.connect(spec.checkPort, spec.realAddress, () => {
-      for (const q of queries) socket.send(q.packet, (err) => { if (err) reject(err); });
+    connectUdp(spec.realAddress, spec.checkPort, d, {
+      error: reject,
+      message: (msg) => {
+        const outcome = decide(msg);
+        if (outcome) resolve(outcome);
+      },
+      connected: (socket) => {
+        for (const q of queries) socket.send(q.packet, (err) => { if (err) reject(err); });
+      },
     });
   });
 }

@@ -1,10 +1,9 @@
-import { createSocket } from 'node:dgram';
 import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import radius from 'radius';
 import type { CheckFn } from './types.js';
 import { errorText } from './lib/result.js';
-import { targetPort } from './lib/socket.js';
+import { connectUdp, targetPort } from './lib/socket.js';
 import { down, up, withDeadline, type Outcome } from './lib/deadline.js';
 
 /** RADIUS_PORT is the authentication port when nothing else is configured (RFC 2865). */
@@ -22,18 +21,16 @@ const RADIUS_PORT = 1812;
  */
 export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, signal, (d) => new Promise<Outcome>((resolve, reject) => {
   const v6 = isIP(spec.realAddress) === 6;
-  const socket = createSocket(v6 ? 'udp6' : 'udp4');
   let timer: NodeJS.Timeout | undefined;
-  d.defer(() => { clearInterval(timer); socket.close(); });
+  d.defer(() => clearInterval(timer));
   const identifier = randomInt(256);
   let request: Buffer | undefined;
-  socket.on('error', reject);
-  socket.on('message', (msg) => {
+  const message = (msg: Buffer): void => {
     if (request === undefined || msg.length < 20 || msg[1] !== identifier) return;
     const outcome = judge(request, msg, spec.secret);
     if (outcome) resolve(outcome);
-  });
-  socket.connect(targetPort(spec, RADIUS_PORT), spec.realAddress, () => {
+  };
+  connectUdp(spec.realAddress, targetPort(spec, RADIUS_PORT), d, { error: reject, message, connected: (socket) => {
     try {
       request = radius.encode({
         code: 'Access-Request', secret: spec.secret, identifier, add_message_authenticator: true,
@@ -50,7 +47,7 @@ export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, sig
     const send = (): void => socket.send(request as Buffer, (err) => { if (err) reject(err); });
     send();
     timer = setInterval(send, Math.max(250, Math.floor(spec.timeoutMs / 3)));
-  });
+  } });
 }));
 
 /**

@@ -1,9 +1,7 @@
-import { createSocket } from 'node:dgram';
-import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import type { CheckFn, CheckSpec } from './types.js';
 import { clip } from './lib/result.js';
-import { connectTcp, readLines } from './lib/socket.js';
+import { connectTcp, connectUdp, readLines } from './lib/socket.js';
 import { type Deadline, type Outcome, down, up, withDeadline } from './lib/deadline.js';
 import { SIP_OK, firstLine, sipLogin, sipOptions } from './wire/sip-message.js';
 
@@ -24,16 +22,15 @@ function judge(line: string): Outcome {
 
 function overUdp(spec: CheckSpec, d: Deadline, login: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket(isIP(spec.realAddress) === 6 ? 'udp6' : 'udp4');
-    d.defer(() => socket.close());
-    // Connected: only the real server's datagrams arrive, and ICMP unreachable becomes ECONNREFUSED.
-    socket.on('error', reject);
-    socket.on('message', (msg) => resolve(judge(firstLine(msg.subarray(0, spec.maxBytes)))));
-    socket.connect(spec.checkPort, spec.realAddress, () => {
-      const local = socket.address();
-      socket.send(Buffer.from(sipOptions(login, local.address, local.port), 'latin1'), (err) => {
-        if (err) reject(err);
-      });
+    connectUdp(spec.realAddress, spec.checkPort, d, {
+      error: reject,
+      message: (msg) => resolve(judge(firstLine(msg.subarray(0, spec.maxBytes)))),
+      connected: (socket) => {
+        const local = socket.address();
+        socket.send(Buffer.from(sipOptions(login, local.address, local.port), 'latin1'), (err) => {
+          if (err) reject(err);
+        });
+      },
     });
   });
 }

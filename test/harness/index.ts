@@ -10,5 +10,7 @@ export { selfSignedCert, type CertFiles } from './certs.js';
 export { startNginx, nginxConfig, type NginxOptions } from './nginx.js';
 export { startTinyproxy } from './tinyproxy.js';
 export { startTcpServer, startReplyServer, startHungServer, type TestServer } from './tcp.js';
-export { makeSpec } from './spec.js';
+export {
+  makeSpec, serviceSpec, specFor, never, CTX, MARGIN_MS, assertTimedOut, timed, assertDownAfterStop,
+} from './spec.js';
 export { createNetns, type Netns } from './netns.js';

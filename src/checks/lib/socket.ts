@@ -1,5 +1,7 @@
-import { Socket } from 'node:net';
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { Socket, isIP } from 'node:net';
 import type { CheckSpec } from '../types.js';
+import type { Deadline } from './deadline.js';
 
 /** targetPort is the port to check: spec.checkPort when set, else the service's well-known port. */
 export function targetPort(spec: CheckSpec, wellKnown: number): number {
@@ -28,6 +30,28 @@ export function connectTcp(host: string, port: number, signal: AbortSignal): Pro
     socket.once('connect', onConnect);
     socket.connect({ host, port });
   });
+}
+
+/** UdpHandlers: what a UDP check does with its connected socket. */
+export interface UdpHandlers {
+  /** connected runs once the socket is connected: send from here. */
+  connected(socket: UdpSocket): void;
+  message(msg: Buffer): void;
+  error(err: Error): void;
+}
+
+/**
+ * connectUdp opens a UDP socket (udp6 for an IPv6 host) connected to host:port, closed by the
+ * deadline's releases. A connected socket only delivers datagrams from the real server, and
+ * reports ICMP port-unreachable as ECONNREFUSED instead of leaving us to wait for the deadline.
+ */
+export function connectUdp(host: string, port: number, d: Pick<Deadline, 'defer'>, on: UdpHandlers): UdpSocket {
+  const socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
+  d.defer(() => socket.close());
+  socket.on('error', on.error);
+  socket.on('message', on.message);
+  socket.connect(port, host, () => on.connected(socket));
+  return socket;
 }
 
 /** ReadOutcome says how a bounded read ended. */

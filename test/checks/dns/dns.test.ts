@@ -4,7 +4,7 @@ import * as dnsPacket from 'dns-packet';
 import { check } from '../../../src/checks/dns.js';
 import { makeTempDir, startHungServer, startProcess, type ServerProcess, type TestServer } from '../../harness/index.js';
 import { freeDualPort, startUdpServer, type UdpServer } from './udp.js';
-import { never, specFor } from './spec.js';
+import { never, specFor } from '../../harness/index.js';
 
 const HOST = '127.0.7.1';
 const TIMEOUT = 800;
@@ -46,7 +46,7 @@ describe('dns check against dnsmasq', () => {
       test(`${protocol}: ${c.desc}`, async () => {
         const r = await check(specFor({
           service: 'dns', protocol, realAddress: HOST, checkPort: port, request: c.request, receive: c.receive, timeoutMs: 3000,
-        }), never, {});
+        }), never(), {});
         assert.equal(r.up, c.up, r.message);
         if (c.message) assert.match(r.message, c.message);
       });
@@ -56,7 +56,7 @@ describe('dns check against dnsmasq', () => {
   test('server stopped: refused, over UDP (ICMP) and TCP', async () => {
     await dnsmasq?.stop();
     for (const protocol of ['udp', 'tcp'] as const) {
-      const r = await check(specFor({ service: 'dns', protocol, realAddress: HOST, checkPort: port, request: '/web.test.example', receive: '.', timeoutMs: TIMEOUT }), never, {});
+      const r = await check(specFor({ service: 'dns', protocol, realAddress: HOST, checkPort: port, request: '/web.test.example', receive: '.', timeoutMs: TIMEOUT }), never(), {});
       assert.equal(r.up, false);
       assert.match(r.message, /ECONNREFUSED/);
     }
@@ -89,7 +89,7 @@ describe('dns check against broken servers', () => {
   for (const c of cases) {
     test(c.desc, async () => {
       const t0 = performance.now();
-      const r = await check(specFor({ service: 'dns', protocol: c.protocol, realAddress: HOST, checkPort: c.port(), request: '/web.test.example', receive: '.', timeoutMs: TIMEOUT }), never, {});
+      const r = await check(specFor({ service: 'dns', protocol: c.protocol, realAddress: HOST, checkPort: c.port(), request: '/web.test.example', receive: '.', timeoutMs: TIMEOUT }), never(), {});
       const took = performance.now() - t0;
       assert.equal(r.up, false);
       assert.match(r.message, /timeout after 800 ms/);
@@ -116,7 +116,7 @@ describe('dns check over IPv6 (::1)', () => {
       return dnsPacket.encode({ type: 'response', id: q.id, flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: q.questions, answers });
     });
     try {
-      const r = await check(specFor({ service: 'dns', protocol: 'udp', family: 6, realAddress: '::1', checkPort: srv.port, request: '/six.test', receive: '^fd00:7::1$' }), never, {});
+      const r = await check(specFor({ service: 'dns', protocol: 'udp', family: 6, realAddress: '::1', checkPort: srv.port, request: '/six.test', receive: '^fd00:7::1$' }), never(), {});
       assert.equal(r.up, true, r.message);
       assert.equal(srv.received.length, 2, 'one A and one AAAA query');
     } finally { await srv.close(); }

@@ -9,7 +9,7 @@ import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';
 import type { ServerProcess } from '../../harness/proc.js';
-import { CTX, assertTimedOut, makeSpec, never, timed } from '../mail/spec.js';
+import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 import { FILES, FTP_ADDR, startVsftpd } from './vsftpd.js';
 
 describe('ftp against vsftpd', () => {
@@ -42,7 +42,7 @@ describe('ftp against vsftpd', () => {
   ];
   for (const c of cases) {
     it(c.desc, async () => {
-      const r = await ftp(makeSpec('ftp', FTP_ADDR, vs.port, c.over), never(), CTX);
+      const r = await ftp(serviceSpec('ftp', FTP_ADDR, vs.port, c.over), never(), CTX);
       assert.equal(r.up, c.up, r.message);
       if (typeof c.msg === 'string') assert.equal(r.message, c.msg);
       else assert.match(r.message, c.msg);
@@ -51,36 +51,31 @@ describe('ftp against vsftpd', () => {
 
   it('goes down (refused) once vsftpd is stopped', async () => {
     const d2 = makeTempDir('vsftpd2');
-    const v2 = await startVsftpd(d2);
-    try {
-      const spec = makeSpec('ftp', FTP_ADDR, v2.port, { request: '/check.txt', receive: 'nominal' });
-      assert.equal((await ftp(spec, never(), CTX)).up, true);
-      await v2.proc.stop();
-      const r = await ftp(spec, never(), CTX);
-      assert.equal(r.up, false);
-      assert.match(r.message, /ECONNREFUSED/);
-    } finally {
-      await v2.proc.stop();
-      d2.remove();
-    }
+    await assertDownAfterStop({
+      start: () => startVsftpd(d2),
+      stop: (v2) => v2.proc.stop(),
+      cleanup: async (v2) => { await v2?.proc.stop(); d2.remove(); },
+      probes: (v2) => [() => ftp(serviceSpec('ftp', FTP_ADDR, v2.port, { request: '/check.txt', receive: 'nominal' }), never(), CTX)],
+      refused: /ECONNREFUSED/,
+    });
   });
 
   it('refused port is down', async () => {
     const port = await freePort('127.0.6.16');
-    const r = await ftp(makeSpec('ftp', '127.0.6.16', port), never(), CTX);
+    const r = await ftp(serviceSpec('ftp', '127.0.6.16', port), never(), CTX);
     assert.equal(r.up, false);
     assert.match(r.message, /ECONNREFUSED/);
   });
 
   it('a silent server is down within the timeout', async () => {
-    const { value: r, ms } = await timed(() => ftp(makeSpec('ftp', hung.host, hung.port, { timeoutMs: 700 }), never(), CTX));
+    const { value: r, ms } = await timed(() => ftp(serviceSpec('ftp', hung.host, hung.port, { timeoutMs: 700 }), never(), CTX));
     assertTimedOut(r, 700, ms);
   });
 
   it('a server that greets and then stalls is down within the timeout', async () => {
     const srv = await startTcpServer('127.0.6.15', 0, (s) => { s.write('220 hello\r\n'); s.resume(); });
     try {
-      const { value: r, ms } = await timed(() => ftp(makeSpec('ftp', srv.host, srv.port, { timeoutMs: 700 }), never(), CTX));
+      const { value: r, ms } = await timed(() => ftp(serviceSpec('ftp', srv.host, srv.port, { timeoutMs: 700 }), never(), CTX));
       assertTimedOut(r, 700, ms);
     } finally {
       await srv.close();
@@ -90,7 +85,7 @@ describe('ftp against vsftpd', () => {
   it('a non-FTP greeting is down', async () => {
     const srv = await startTcpServer('127.0.6.15', 0, (s) => { s.end('SSH-2.0-OpenSSH_9.2\r\n'); });
     try {
-      const r = await ftp(makeSpec('ftp', srv.host, srv.port, { timeoutMs: 2000 }), never(), CTX);
+      const r = await ftp(serviceSpec('ftp', srv.host, srv.port, { timeoutMs: 2000 }), never(), CTX);
       assert.equal(r.up, false);
       assert.doesNotMatch(r.message, /timeout/);
     } finally {

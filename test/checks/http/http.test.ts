@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { runCheck, GRACE_MS } from '../../../src/checks/run.js';
 import { checkUrl } from '../../../src/checks/lib/http-get.js';
 import type { CheckSpec } from '../../../src/checks/types.js';
-import { freePort, makeDir, makeSpec, startHungServer, startNginx, type TestServer } from './imports.js';
+import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startNginx, type TestServer } from './imports.js';
 import { HUGE_BYTES, SITE_HOST, startSite, VHOST, type Site } from './site.js';
 
 describe('http check URL', () => {
@@ -95,15 +95,12 @@ describe('http check against nginx', () => {
   it('down (refused) after its nginx is stopped', async () => {
     const dir = makeDir('http-stop');
     const port = await freePort(SITE_HOST);
-    const ng = await startNginx(dir, { ready: { host: SITE_HOST, port }, http: `server { listen ${SITE_HOST}:${port}; location / { return 200 "Test Page"; } }` });
-    try {
-      assert.equal((await run({ checkPort: port })).up, true);
-      await ng.stop();
-      const r = await run({ checkPort: port });
-      assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
-    } finally {
-      await ng.stop();
-      dir.remove();
-    }
+    await assertDownAfterStop({
+      start: () => startNginx(dir, { ready: { host: SITE_HOST, port }, http: `server { listen ${SITE_HOST}:${port}; location / { return 200 "Test Page"; } }` }),
+      stop: (ng) => ng.stop(),
+      cleanup: async (ng) => { await ng?.stop(); dir.remove(); },
+      probes: () => [() => run({ checkPort: port })],
+      refused: 'ECONNREFUSED',
+    });
   });
 });

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCheck, GRACE_MS } from '../../../src/checks/run.js';
 import type { CheckSpec } from '../../../src/checks/types.js';
-import { freePort, makeDir, makeSpec, startHungServer, startTinyproxy, type TestServer } from './imports.js';
+import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startTinyproxy, type TestServer } from './imports.js';
 import type { ServerProcess } from '../../harness/index.js';
 import { SITE_HOST, startSite, type Site } from './site.js';
 
@@ -67,15 +67,12 @@ describe('http_proxy check through tinyproxy to nginx', () => {
   it('down after the proxy is stopped', async () => {
     const d = makeDir('proxy2');
     const port = await freePort(PROXY_HOST);
-    const p = await startTinyproxy(d, PROXY_HOST, port);
-    try {
-      assert.equal((await run({ checkPort: port })).up, true);
-      await p.stop();
-      const r = await run({ checkPort: port });
-      assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
-    } finally {
-      await p.stop();
-      d.remove();
-    }
+    await assertDownAfterStop({
+      start: () => startTinyproxy(d, PROXY_HOST, port),
+      stop: (p) => p.stop(),
+      cleanup: async (p) => { await p?.stop(); d.remove(); },
+      probes: () => [() => run({ checkPort: port })],
+      refused: 'ECONNREFUSED',
+    });
   });
 });

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCheck, GRACE_MS } from '../../../src/checks/run.js';
 import type { CheckSpec } from '../../../src/checks/types.js';
-import { freePort, makeDir, makeSpec, startHungServer, startNginx, startTcpServer, type TestServer } from './imports.js';
+import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startNginx, startTcpServer, type TestServer } from './imports.js';
 import { selfSignedCert } from '../../harness/index.js';
 import { SITE_HOST, startSite, VHOST, type Site } from './site.js';
 
@@ -82,16 +82,13 @@ describe('https check against nginx with a self-signed certificate', () => {
     const dir = makeDir('https-stop');
     const port = await freePort(SITE_HOST);
     const cert = selfSignedCert(dir.path, VHOST);
-    const ng = await startNginx(dir, { ready: { host: SITE_HOST, port }, http: `server { listen ${SITE_HOST}:${port} ssl; ssl_certificate ${cert.cert}; ssl_certificate_key ${cert.key}; location / { return 200 "Test Page"; } }` });
-    try {
-      assert.equal((await run({ checkPort: port })).up, true);
-      await ng.stop();
-      const r = await run({ checkPort: port });
-      assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
-    } finally {
-      await ng.stop();
-      dir.remove();
-    }
+    await assertDownAfterStop({
+      start: () => startNginx(dir, { ready: { host: SITE_HOST, port }, http: `server { listen ${SITE_HOST}:${port} ssl; ssl_certificate ${cert.cert}; ssl_certificate_key ${cert.key}; location / { return 200 "Test Page"; } }` }),
+      stop: (ng) => ng.stop(),
+      cleanup: async (ng) => { await ng?.stop(); dir.remove(); },
+      probes: () => [() => run({ checkPort: port })],
+      refused: 'ECONNREFUSED',
+    });
   });
 
   it('plain text where TLS is expected is down', async () => {

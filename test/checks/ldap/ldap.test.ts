@@ -11,7 +11,7 @@ import type { CheckFn } from '../../../src/checks/types.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, type TestServer } from '../../harness/tcp.js';
-import { CTX, assertTimedOut, makeSpec, never, timed } from '../mail/spec.js';
+import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 import { ROOT_DN, ROOT_PW, SLAPD_ADDR, SUFFIX, startSlapd, type SlapdServer } from './slapd.js';
 
 const CHECKS: Record<'ldap' | 'ldaps', CheckFn> = { ldap, ldaps };
@@ -48,7 +48,7 @@ describe('ldap/ldaps against slapd', () => {
     ];
     for (const c of cases) {
       it(`${svc}: ${c.desc}`, async () => {
-        const r = await CHECKS[svc](makeSpec(svc, SLAPD_ADDR, port(svc), c.over), never(), CTX);
+        const r = await CHECKS[svc](serviceSpec(svc, SLAPD_ADDR, port(svc), c.over), never(), CTX);
         assert.equal(r.up, c.up, r.message);
         if (typeof c.msg === 'string') assert.equal(r.message, c.msg);
         else assert.match(r.message, c.msg);
@@ -56,18 +56,18 @@ describe('ldap/ldaps against slapd', () => {
     }
 
     it(`${svc}: refused is down`, async () => {
-      const r = await CHECKS[svc](makeSpec(svc, '127.0.6.13', refused), never(), CTX);
+      const r = await CHECKS[svc](serviceSpec(svc, '127.0.6.13', refused), never(), CTX);
       assert.equal(r.up, false);
       assert.match(r.message, /ECONNREFUSED/);
     });
 
     it(`${svc}: a silent server is down within the timeout`, async () => {
-      const { value: r, ms } = await timed(() => CHECKS[svc](makeSpec(svc, hung.host, hung.port, { timeoutMs: 600 }), never(), CTX));
+      const { value: r, ms } = await timed(() => CHECKS[svc](serviceSpec(svc, hung.host, hung.port, { timeoutMs: 600 }), never(), CTX));
       assertTimedOut(r, 600, ms);
     });
 
     it(`${svc}: a SIGSTOPped slapd is down within the timeout (PR #318)`, async () => {
-      const spec = makeSpec(svc, SLAPD_ADDR, port(svc), { request: `/${SUFFIX}`, timeoutMs: 800 });
+      const spec = serviceSpec(svc, SLAPD_ADDR, port(svc), { request: `/${SUFFIX}`, timeoutMs: 800 });
       process.kill(slapd.proc.pid, 'SIGSTOP');
       try {
         const { value: r, ms } = await timed(() => CHECKS[svc](spec, never(), CTX));
@@ -82,29 +82,24 @@ describe('ldap/ldaps against slapd', () => {
   }
 
   it('ldap over IPv6 loopback', async () => {
-    const r = await ldap(makeSpec('ldap', '::1', slapd.ldap6Port, { family: 6, request: `/${SUFFIX}` }), never(), CTX);
+    const r = await ldap(serviceSpec('ldap', '::1', slapd.ldap6Port, { family: 6, request: `/${SUFFIX}` }), never(), CTX);
     assert.equal(r.up, true, r.message);
   });
 
   it('ldaps with tlsVerify rejects the self-signed certificate', async () => {
-    const r = await ldaps(makeSpec('ldaps', SLAPD_ADDR, slapd.ldapsPort, { request: `/${SUFFIX}`, tlsVerify: true }), never(), CTX);
+    const r = await ldaps(serviceSpec('ldaps', SLAPD_ADDR, slapd.ldapsPort, { request: `/${SUFFIX}`, tlsVerify: true }), never(), CTX);
     assert.equal(r.up, false);
     assert.match(r.message, /self.signed|SELF_SIGNED/i);
   });
 
   it('ldap is down (refused) once slapd is stopped', async () => {
     const d2 = makeTempDir('slapd2');
-    const s2 = await startSlapd(d2);
-    try {
-      const spec = makeSpec('ldap', SLAPD_ADDR, s2.ldapPort, { request: `/${SUFFIX}` });
-      assert.equal((await ldap(spec, never(), CTX)).up, true);
-      await s2.proc.stop();
-      const r = await ldap(spec, never(), CTX);
-      assert.equal(r.up, false);
-      assert.match(r.message, /ECONNREFUSED/);
-    } finally {
-      await s2.proc.stop();
-      d2.remove();
-    }
+    await assertDownAfterStop({
+      start: () => startSlapd(d2),
+      stop: (s2) => s2.proc.stop(),
+      cleanup: async (s2) => { await s2?.proc.stop(); d2.remove(); },
+      probes: (s2) => [() => ldap(serviceSpec('ldap', SLAPD_ADDR, s2.ldapPort, { request: `/${SUFFIX}` }), never(), CTX)],
+      refused: /ECONNREFUSED/,
+    });
   });
 });

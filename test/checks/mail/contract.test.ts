@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import type { CheckServiceName } from '../../../src/checks/types.js';
 import { startTcpServer, type TestServer } from '../../harness/tcp.js';
-import { CTX, MARGIN_MS, assertTimedOut, makeSpec, never, timed } from './spec.js';
+import { CTX, MARGIN_MS, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 
 const HOST = '127.0.6.18';
 const SERVICES: readonly CheckServiceName[] = ['smtp', 'submission', 'pop', 'pops', 'imap', 'imaps', 'nntp', 'ftp', 'ldap', 'ldaps'];
@@ -61,7 +61,7 @@ describe('check contract: mail, directory, file-transfer services', () => {
 
     it(`${svc}: timeout against a silent server releases the socket`, async () => {
       const released = silent.next();
-      const spec = makeSpec(svc, HOST, silent.server.port, { timeoutMs: 500, login: 'u', passwd: 'p' });
+      const spec = serviceSpec(svc, HOST, silent.server.port, { timeoutMs: 500, login: 'u', passwd: 'p' });
       const { value: r, ms } = await timed(() => check(spec, never(), CTX));
       assertTimedOut(r, 500, ms);
       await withinMs(released, 1000, 'server-side close');
@@ -71,7 +71,7 @@ describe('check contract: mail, directory, file-transfer services', () => {
       const released = silent.next();
       const ctl = new AbortController();
       setTimeout(() => ctl.abort(), 150);
-      const spec = makeSpec(svc, HOST, silent.server.port, { timeoutMs: 30_000 });
+      const spec = serviceSpec(svc, HOST, silent.server.port, { timeoutMs: 30_000 });
       const { value: r, ms } = await timed(() => check(spec, ctl.signal, CTX));
       assert.equal(r.up, false);
       assert.equal(r.message, 'aborted');
@@ -80,7 +80,7 @@ describe('check contract: mail, directory, file-transfer services', () => {
     });
 
     it(`${svc}: the scheduler's AbortSignal.timeout() reads as a timeout`, async () => {
-      const spec = makeSpec(svc, HOST, silent.server.port, { timeoutMs: 400 });
+      const spec = serviceSpec(svc, HOST, silent.server.port, { timeoutMs: 400 });
       const r = await check(spec, AbortSignal.timeout(200), CTX);
       assert.equal(r.up, false);
       assert.equal(r.message, 'timeout after 400 ms');
@@ -90,7 +90,7 @@ describe('check contract: mail, directory, file-transfer services', () => {
       const before = silent.server.connections();
       const ctl = new AbortController();
       ctl.abort();
-      const r = await check(makeSpec(svc, HOST, silent.server.port), ctl.signal, CTX);
+      const r = await check(serviceSpec(svc, HOST, silent.server.port), ctl.signal, CTX);
       assert.equal(r.up, false);
       assert.equal(r.message, 'aborted');
       await new Promise((res) => setTimeout(res, 50));
@@ -98,7 +98,7 @@ describe('check contract: mail, directory, file-transfer services', () => {
     });
 
     it(`${svc}: a flooding server is cut off at maxBytes, well before the timeout`, async () => {
-      const spec = makeSpec(svc, HOST, flood.port, { timeoutMs: 5000, maxBytes: 4096, login: 'u', passwd: 'p' });
+      const spec = serviceSpec(svc, HOST, flood.port, { timeoutMs: 5000, maxBytes: 4096, login: 'u', passwd: 'p' });
       const { value: r, ms } = await timed(() => check(spec, never(), CTX));
       assert.equal(r.up, false, r.message);
       assert.ok(ms < 2000, `took ${ms} ms: ${r.message}`);

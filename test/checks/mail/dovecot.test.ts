@@ -14,7 +14,7 @@ import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';
 import { DOVECOT_ADDR, MAIL_PASS, MAIL_USER, startDovecot, type DovecotServer } from './servers.js';
-import { CTX, assertTimedOut, makeSpec, never, timed } from './spec.js';
+import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 
 type Svc = 'pop' | 'pops' | 'imap' | 'imaps';
 const CHECKS: Record<Svc, CheckFn> = { pop, pops, imap, imaps };
@@ -48,7 +48,7 @@ describe('pop/pops/imap/imaps against dovecot', () => {
     ];
     for (const c of cases) {
       it(`${svc}: ${c.desc}`, async () => {
-        const spec = makeSpec(svc, DOVECOT_ADDR, dov.ports[svc], { login: c.login, passwd: c.passwd });
+        const spec = serviceSpec(svc, DOVECOT_ADDR, dov.ports[svc], { login: c.login, passwd: c.passwd });
         const r = await CHECKS[svc](spec, never(), CTX);
         assert.equal(r.up, c.up, r.message);
         assert.match(r.message, c.msg);
@@ -56,13 +56,13 @@ describe('pop/pops/imap/imaps against dovecot', () => {
     }
 
     it(`${svc}: refused is down, also without a login (reference §0 #10)`, async () => {
-      const r = await CHECKS[svc](makeSpec(svc, '127.0.6.9', refused), never(), CTX);
+      const r = await CHECKS[svc](serviceSpec(svc, '127.0.6.9', refused), never(), CTX);
       assert.equal(r.up, false);
       assert.match(r.message, /ECONNREFUSED/);
     });
 
     it(`${svc}: a server that accepts and stays silent is down within the timeout`, async () => {
-      const spec = makeSpec(svc, hung.host, hung.port, { timeoutMs: 600, login: MAIL_USER, passwd: MAIL_PASS });
+      const spec = serviceSpec(svc, hung.host, hung.port, { timeoutMs: 600, login: MAIL_USER, passwd: MAIL_PASS });
       const { value: r, ms } = await timed(() => CHECKS[svc](spec, never(), CTX));
       assertTimedOut(r, 600, ms);
     });
@@ -70,30 +70,26 @@ describe('pop/pops/imap/imaps against dovecot', () => {
 
   it('pop and imaps go down (refused) once dovecot is stopped', async () => {
     const d2 = makeTempDir('dovecot2');
-    const dv2 = await startDovecot(d2);
-    try {
-      const popSpec = makeSpec('pop', DOVECOT_ADDR, dv2.ports.pop, { login: MAIL_USER, passwd: MAIL_PASS });
-      const imapsSpec = makeSpec('imaps', DOVECOT_ADDR, dv2.ports.imaps, { login: MAIL_USER, passwd: MAIL_PASS });
-      assert.equal((await pop(popSpec, never(), CTX)).up, true);
-      assert.equal((await imaps(imapsSpec, never(), CTX)).up, true);
-      await dv2.proc.stop();
-      for (const r of [await pop(popSpec, never(), CTX), await imaps(imapsSpec, never(), CTX)]) {
-        assert.equal(r.up, false);
-        assert.match(r.message, /ECONNREFUSED/);
-      }
-    } finally {
-      await dv2.proc.stop();
-      d2.remove();
-    }
+    const login = { login: MAIL_USER, passwd: MAIL_PASS };
+    await assertDownAfterStop({
+      start: () => startDovecot(d2),
+      stop: (dv2) => dv2.proc.stop(),
+      cleanup: async (dv2) => { await dv2?.proc.stop(); d2.remove(); },
+      probes: (dv2) => [
+        () => pop(serviceSpec('pop', DOVECOT_ADDR, dv2.ports.pop, login), never(), CTX),
+        () => imaps(serviceSpec('imaps', DOVECOT_ADDR, dv2.ports.imaps, login), never(), CTX),
+      ],
+      refused: /ECONNREFUSED/,
+    });
   });
 
   it('pops against the plain pop3 port is down (TLS handshake fails), not up', async () => {
-    const r = await pops(makeSpec('pops', DOVECOT_ADDR, dov.ports.pop, { timeoutMs: 2000 }), never(), CTX);
+    const r = await pops(serviceSpec('pops', DOVECOT_ADDR, dov.ports.pop, { timeoutMs: 2000 }), never(), CTX);
     assert.equal(r.up, false);
   });
 
   it('tlsVerify rejects the self-signed certificate', async () => {
-    const r = await imaps(makeSpec('imaps', DOVECOT_ADDR, dov.ports.imaps, { tlsVerify: true }), never(), CTX);
+    const r = await imaps(serviceSpec('imaps', DOVECOT_ADDR, dov.ports.imaps, { tlsVerify: true }), never(), CTX);
     assert.equal(r.up, false);
     assert.match(r.message, /self.signed|SELF_SIGNED/i);
   });
@@ -108,7 +104,7 @@ describe('pop/pops/imap/imaps against dovecot', () => {
     it(w.desc, async () => {
       const srv = await startTcpServer('127.0.6.10', 0, (s) => { s.end(w.greet); });
       try {
-        const r = await CHECKS[w.svc](makeSpec(w.svc, srv.host, srv.port), never(), CTX);
+        const r = await CHECKS[w.svc](serviceSpec(w.svc, srv.host, srv.port), never(), CTX);
         assert.equal(r.up, false);
         assert.match(r.message, w.msg);
       } finally {

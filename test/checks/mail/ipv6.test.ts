@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import type { CheckServiceName } from '../../../src/checks/types.js';
 import { startTcpServer } from '../../harness/tcp.js';
-import { CTX, makeSpec, never } from './spec.js';
+import { CTX, serviceSpec, never } from '../../harness/index.js';
 
 /** script answers each command line by the first matching rule. */
 function scripted(greeting: string, rules: ReadonlyArray<readonly [RegExp, string]>): (s: Socket) => void {
@@ -41,7 +41,7 @@ describe('line-protocol checks over IPv6', () => {
     it(`${c.svc} on [::1]`, async () => {
       const srv = await startTcpServer('::1', 0, scripted(c.greeting, c.rules));
       try {
-        const spec = makeSpec(c.svc, '::1', srv.port, { family: 6, login: c.login ?? '', passwd: c.login ? 'p' : '' });
+        const spec = serviceSpec(c.svc, '::1', srv.port, { family: 6, login: c.login ?? '', passwd: c.login ? 'p' : '' });
         const r = await SERVICE_CHECKS[c.svc](spec, never(), CTX);
         assert.equal(r.up, true, r.message);
         assert.match(r.message, /v6/);

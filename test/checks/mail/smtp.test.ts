@@ -10,7 +10,7 @@ import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, type TestServer } from '../../harness/tcp.js';
 import { EXIM_ADDR, EXIM_DENY, EXIM_NOEHLO, EXIM_NOHELO, REFUSED_HELO, startExim, type EximServer } from './servers.js';
-import { CTX, assertTimedOut, makeSpec, never, timed } from './spec.js';
+import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 
 describe('smtp/submission against exim4', () => {
   let dir: TempDir;
@@ -36,7 +36,7 @@ describe('smtp/submission against exim4', () => {
   ];
   for (const c of cases) {
     it(c.desc, async () => {
-      const r = await c.fn()(makeSpec('smtp', c.host, c.port()), never(), CTX);
+      const r = await c.fn()(serviceSpec('smtp', c.host, c.port()), never(), CTX);
       assert.equal(r.up, c.up, r.message);
       assert.match(r.message, c.msg);
     });
@@ -44,36 +44,31 @@ describe('smtp/submission against exim4', () => {
 
   it('sends EHLO/HELO with the context hostname', async () => {
     // exim refuses exactly REFUSED_HELO, so the verdict flips only if that name is what was sent.
-    const r = await smtp(makeSpec('smtp', EXIM_ADDR, exim.smtpPort), never(), { hostname: REFUSED_HELO });
+    const r = await smtp(serviceSpec('smtp', EXIM_ADDR, exim.smtpPort), never(), { hostname: REFUSED_HELO });
     assert.equal(r.up, false);
     assert.equal(r.message, `HELO: 550 bad name ${REFUSED_HELO}`);
   });
 
   it('is down when nothing listens (refused)', async () => {
     const port = await freePort('127.0.6.9');
-    const r = await smtp(makeSpec('smtp', '127.0.6.9', port), never(), CTX);
+    const r = await smtp(serviceSpec('smtp', '127.0.6.9', port), never(), CTX);
     assert.equal(r.up, false);
     assert.match(r.message, /ECONNREFUSED/);
   });
 
   it('is down with a timeout when the server never greets', async () => {
-    const { value: r, ms } = await timed(() => submission(makeSpec('submission', hung.host, hung.port, { timeoutMs: 700 }), never(), CTX));
+    const { value: r, ms } = await timed(() => submission(serviceSpec('submission', hung.host, hung.port, { timeoutMs: 700 }), never(), CTX));
     assertTimedOut(r, 700, ms);
   });
 
   it('goes down (refused) once exim is stopped', async () => {
     const d2 = makeTempDir('exim2');
-    const e2 = await startExim(d2);
-    try {
-      const spec = makeSpec('smtp', EXIM_ADDR, e2.smtpPort);
-      assert.equal((await smtp(spec, never(), CTX)).up, true);
-      await e2.proc.stop();
-      const r = await smtp(spec, never(), CTX);
-      assert.equal(r.up, false);
-      assert.match(r.message, /ECONNREFUSED/);
-    } finally {
-      await e2.proc.stop();
-      d2.remove();
-    }
+    await assertDownAfterStop({
+      start: () => startExim(d2),
+      stop: (e2) => e2.proc.stop(),
+      cleanup: async (e2) => { await e2?.proc.stop(); d2.remove(); },
+      probes: (e2) => [() => smtp(serviceSpec('smtp', EXIM_ADDR, e2.smtpPort), never(), CTX)],
+      refused: /ECONNREFUSED/,
+    });
   });
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { check as nntp } from '../../../src/checks/nntp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';
-import { CTX, assertTimedOut, makeSpec, never, timed } from '../mail/spec.js';
+import { CTX, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 
 const HOST = '127.0.6.17';
 
@@ -40,7 +40,7 @@ describe('nntp', () => {
         ? await startTcpServer(HOST, 0, (s) => { s.end(); })
         : await startNntp(c.greeting);
       try {
-        const r = await nntp(makeSpec('nntp', HOST, srv.port), never(), CTX);
+        const r = await nntp(serviceSpec('nntp', HOST, srv.port), never(), CTX);
         assert.equal(r.up, c.up, r.message);
         if (typeof c.msg === 'string') assert.equal(r.message, c.msg);
         else assert.match(r.message, c.msg);
@@ -59,7 +59,7 @@ describe('nntp', () => {
       pump();
     });
     try {
-      const r = await nntp(makeSpec('nntp', HOST, srv.port), never(), CTX);
+      const r = await nntp(serviceSpec('nntp', HOST, srv.port), never(), CTX);
       assert.equal(r.up, true, r.message);
       assert.ok(r.message.length <= 64 + 3, r.message);
       assert.ok(sent < 8 << 20, 'the check kept the connection open until the flood ended');
@@ -70,13 +70,13 @@ describe('nntp', () => {
 
   it('refused is down', async () => {
     const port = await freePort(HOST);
-    const r = await nntp(makeSpec('nntp', HOST, port), never(), CTX);
+    const r = await nntp(serviceSpec('nntp', HOST, port), never(), CTX);
     assert.equal(r.up, false);
     assert.match(r.message, /ECONNREFUSED/);
   });
 
   it('a silent server is down within the timeout', async () => {
-    const { value: r, ms } = await timed(() => nntp(makeSpec('nntp', hung.host, hung.port, { timeoutMs: 600 }), never(), CTX));
+    const { value: r, ms } = await timed(() => nntp(serviceSpec('nntp', hung.host, hung.port, { timeoutMs: 600 }), never(), CTX));
     assertTimedOut(r, 600, ms);
   });
 });

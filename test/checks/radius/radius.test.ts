@@ -4,7 +4,7 @@ import radius from 'radius';
 import { authentic, check } from '../../../src/checks/radius.js';
 import { makeTempDir, type ServerProcess } from '../../harness/index.js';
 import { freeUdpPort, startUdpServer, type UdpServer } from '../dns/udp.js';
-import { never, specFor } from '../dns/spec.js';
+import { never, specFor } from '../../harness/index.js';
 import { startFreeradius } from './freeradius.js';
 
 const HOST = '127.0.7.3';
@@ -32,7 +32,7 @@ describe('radius check against freeradius', () => {
   ];
   for (const c of cases) {
     test(c.desc, async () => {
-      const r = await check(specFor({ service: 'radius', protocol: 'udp', realAddress: HOST, checkPort: port, login: c.login, passwd: c.passwd, secret: c.secret, timeoutMs: 2000 }), never, {});
+      const r = await check(specFor({ service: 'radius', protocol: 'udp', realAddress: HOST, checkPort: port, login: c.login, passwd: c.passwd, secret: c.secret, timeoutMs: 2000 }), never(), {});
       assert.equal(r.up, c.up, `${r.message}\n${server?.output().slice(-2000)}`);
       assert.match(r.message, c.message);
     });
@@ -40,7 +40,7 @@ describe('radius check against freeradius', () => {
 
   test('server stopped: refused', async () => {
     await server?.stop();
-    const r = await check(specFor({ service: 'radius', protocol: 'udp', realAddress: HOST, checkPort: port, login: 'alice', passwd: 'wonder land', secret: SECRET, timeoutMs: TIMEOUT }), never, {});
+    const r = await check(specFor({ service: 'radius', protocol: 'udp', realAddress: HOST, checkPort: port, login: 'alice', passwd: 'wonder land', secret: SECRET, timeoutMs: TIMEOUT }), never(), {});
     assert.equal(r.up, false);
     assert.match(r.message, /ECONNREFUSED/);
   });
@@ -72,7 +72,7 @@ describe('radius check against fake servers', () => {
   ]) {
     test(c.desc, async () => {
       const t0 = performance.now();
-      const r = await check(specFor({ service: 'radius', protocol: 'udp', realAddress: HOST, checkPort: c.srv().port, login: 'carol', passwd: 'pw', secret: SECRET, timeoutMs: TIMEOUT }), never, {});
+      const r = await check(specFor({ service: 'radius', protocol: 'udp', realAddress: HOST, checkPort: c.srv().port, login: 'carol', passwd: 'pw', secret: SECRET, timeoutMs: TIMEOUT }), never(), {});
       const took = performance.now() - t0;
       assert.equal(r.up, false);
       assert.match(r.message, c.message);
@@ -83,7 +83,7 @@ describe('radius check against fake servers', () => {
 
   test('request carries the attributes the original sent', async () => {
     const before = honest!.received.length;
-    const r = await check(specFor({ service: 'radius', protocol: 'udp', realAddress: HOST, checkPort: honest!.port, login: 'carol', passwd: 'pw', secret: SECRET }), never, {});
+    const r = await check(specFor({ service: 'radius', protocol: 'udp', realAddress: HOST, checkPort: honest!.port, login: 'carol', passwd: 'pw', secret: SECRET }), never(), {});
     assert.equal(r.up, true, r.message);
     const req = radius.decode({ packet: honest!.received[before]!, secret: SECRET });
     assert.equal(req.code, 'Access-Request');

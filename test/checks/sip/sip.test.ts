@@ -4,7 +4,7 @@ import { check } from '../../../src/checks/sip.js';
 import { sipOptions } from '../../../src/checks/wire/sip-message.js';
 import { freePort, startHungServer, startTcpServer, type TestServer } from '../../harness/index.js';
 import { freeUdpPort, startUdpServer, type UdpServer } from '../dns/udp.js';
-import { never, specFor } from '../dns/spec.js';
+import { never, specFor } from '../../harness/index.js';
 import { sipProblems, startSipTcp, startSipUdp, type SipResponder } from './responder.js';
 
 const HOST = '127.0.7.2';
@@ -44,7 +44,7 @@ describe('sip check against a SIP responder', () => {
     test(c.desc, async () => {
       const srv = servers[c.server]!;
       const before = srv.requests.length;
-      const r = await check(specFor({ service: 'sip', protocol: c.protocol, realAddress: HOST, checkPort: srv.port, login: c.login }), never, { hostname: 'director.test' });
+      const r = await check(specFor({ service: 'sip', protocol: c.protocol, realAddress: HOST, checkPort: srv.port, login: c.login }), never(), { hostname: 'director.test' });
       assert.equal(r.up, c.up, `${r.message} ${srv.problems.join(' | ')}`);
       if (c.message) assert.match(r.message, c.message);
       assert.equal(srv.requests.length, before + 1, 'exactly one request per check');
@@ -71,7 +71,7 @@ describe('sip check against broken servers', () => {
   ]) {
     test(c.desc, async () => {
       const t0 = performance.now();
-      const r = await check(specFor({ service: 'sip', protocol: c.protocol, realAddress: HOST, checkPort: c.port(), timeoutMs: TIMEOUT }), never, {});
+      const r = await check(specFor({ service: 'sip', protocol: c.protocol, realAddress: HOST, checkPort: c.port(), timeoutMs: TIMEOUT }), never(), {});
       const took = performance.now() - t0;
       assert.equal(r.up, false);
       assert.match(r.message, /timeout after 800 ms/);
@@ -80,7 +80,7 @@ describe('sip check against broken servers', () => {
   }
   test('refused over TCP and UDP (no server on the port)', async () => {
     for (const [protocol, port] of [['tcp', await freePort(HOST)], ['udp', await freeUdpPort(HOST)]] as const) {
-      const r = await check(specFor({ service: 'sip', protocol, realAddress: HOST, checkPort: port, timeoutMs: TIMEOUT }), never, {});
+      const r = await check(specFor({ service: 'sip', protocol, realAddress: HOST, checkPort: port, timeoutMs: TIMEOUT }), never(), {});
       assert.equal(r.up, false);
       assert.match(r.message, /ECONNREFUSED/, protocol);
     }
@@ -88,7 +88,7 @@ describe('sip check against broken servers', () => {
   test('tcp: server that closes without a word', async () => {
     const srv = await startTcpServer(HOST, 0, (s) => s.end());
     try {
-      const r = await check(specFor({ service: 'sip', protocol: 'tcp', realAddress: HOST, checkPort: srv.port, timeoutMs: TIMEOUT }), never, {});
+      const r = await check(specFor({ service: 'sip', protocol: 'tcp', realAddress: HOST, checkPort: srv.port, timeoutMs: TIMEOUT }), never(), {});
       assert.equal(r.up, false);
       assert.match(r.message, /No OK|ECONNRESET/);
     } finally { await srv.close(); }
@@ -102,7 +102,7 @@ describe('sip check over IPv6 (::1)', () => {
         ? await startSipUdp('::1', 'SIP/2.0 200 OK', 'ldirectord@director.test')
         : await startSipTcp('::1', 'SIP/2.0 200 OK', 'ldirectord@director.test');
       try {
-        const r = await check(specFor({ service: 'sip', protocol, family: 6, realAddress: '::1', checkPort: srv.port }), never, { hostname: 'director.test' });
+        const r = await check(specFor({ service: 'sip', protocol, family: 6, realAddress: '::1', checkPort: srv.port }), never(), { hostname: 'director.test' });
         assert.equal(r.up, true, `${r.message} ${srv.problems.join(' | ')}`);
         assert.match(srv.requests[0] ?? '', /^Via: SIP\/2\.0\/UDP \[::1\]:\d+;/m);
       } finally { await srv.close(); }

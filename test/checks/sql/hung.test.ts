@@ -6,7 +6,7 @@ import { check as pgsql } from '../../../src/checks/pgsql.js';
 import { check as oracle, connectDescriptor } from '../../../src/checks/oracle.js';
 import type { CheckFn } from '../../../src/checks/types.js';
 import { freePort, startTcpServer, type TestServer } from '../../harness/index.js';
-import { never, specFor } from '../dns/spec.js';
+import { never, specFor } from '../../harness/index.js';
 
 const HOST = '127.0.7.6';
 const TIMEOUT = 800;
@@ -51,7 +51,7 @@ describe('sql checks against servers that are not databases', () => {
     });
     test(`${name}: accepts and never answers: down at the deadline, socket released`, async () => {
       const t0 = performance.now();
-      const r = await fn(spec(hung!.port), never, {});
+      const r = await fn(spec(hung!.port), never(), {});
       const took = performance.now() - t0;
       assert.equal(r.up, false);
       assert.match(r.message, /timeout after 800 ms/);
@@ -59,17 +59,17 @@ describe('sql checks against servers that are not databases', () => {
       assert.equal(await settled(() => hung!.open(), 1000), 0, 'connection left open');
     });
     test(`${name}: garbage that never completes a reply: down, socket released`, async () => {
-      const r = await fn(spec(garbage!.port), never, {});
+      const r = await fn(spec(garbage!.port), never(), {});
       assert.equal(r.up, false);
       assert.equal(await settled(() => garbage!.open(), 1000), 0, 'connection left open');
     });
     test(`${name}: garbage then close: down quickly`, async () => {
-      const r = await fn(spec(slam!.port), never, {});
+      const r = await fn(spec(slam!.port), never(), {});
       assert.equal(r.up, false);
       assert.doesNotMatch(r.message, /timeout/);
     });
     test(`${name}: nothing listening: refused`, async () => {
-      const r = await fn(spec(await freePort(HOST)), never, {});
+      const r = await fn(spec(await freePort(HOST)), never(), {});
       assert.equal(r.up, false);
       assert.match(r.message, /ECONNREFUSED/);
     });

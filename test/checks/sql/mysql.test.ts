@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check } from '../../../src/checks/mysql.js';
 import { freePort, makeTempDir } from '../../harness/index.js';
-import { never, specFor } from '../dns/spec.js';
+import { never, specFor } from '../../harness/index.js';
 import { sqlCases } from './cases.js';
 import { startMariadb, type DbServer } from './servers.js';
 
@@ -25,14 +25,14 @@ describe('mysql check against mariadb', () => {
   });
   for (const c of sqlCases(/ER_ACCESS_DENIED_ERROR/, /ER_NO_SUCH_TABLE/)) {
     test(c.desc, async () => {
-      const r = await check(spec(c), never, {});
+      const r = await check(spec(c), never(), {});
       assert.equal(r.up, c.up, r.message);
       assert.match(r.message, c.message);
     });
   }
   test('statement slower than the deadline: down at the deadline', async () => {
     const t0 = performance.now();
-    const r = await check(spec({ request: '/SELECT SLEEP(5)', timeoutMs: 800 }), never, {});
+    const r = await check(spec({ request: '/SELECT SLEEP(5)', timeoutMs: 800 }), never(), {});
     const took = performance.now() - t0;
     assert.equal(r.up, false);
     assert.match(r.message, /timeout after 800 ms/);
@@ -40,7 +40,7 @@ describe('mysql check against mariadb', () => {
   });
   test('server stopped: refused', async () => {
     await db?.stop();
-    const r = await check(spec({ request: '/SELECT 1' }), never, {});
+    const r = await check(spec({ request: '/SELECT 1' }), never(), {});
     assert.equal(r.up, false);
     assert.match(r.message, /ECONNREFUSED/);
   });

@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { check } from '../../../src/checks/pgsql.js';
 import { freePort, makeTempDir } from '../../harness/index.js';
-import { never, specFor } from '../dns/spec.js';
+import { never, specFor } from '../../harness/index.js';
 import { sqlCases } from './cases.js';
 import { startPostgres, type DbServer } from './servers.js';
 
@@ -26,14 +26,14 @@ describe('pgsql check against postgresql 15', () => {
   });
   for (const c of sqlCases(/28P01: password authentication failed/, /42P01: relation "missing" does not exist/)) {
     test(c.desc, async () => {
-      const r = await check(spec(c), never, {});
+      const r = await check(spec(c), never(), {});
       assert.equal(r.up, c.up, r.message);
       assert.match(r.message, c.message);
     });
   }
   test('statement slower than the deadline: down at the deadline, backend released', async () => {
     const t0 = performance.now();
-    const r = await check(spec({ request: '/SELECT pg_sleep(5)', timeoutMs: 800 }), never, {});
+    const r = await check(spec({ request: '/SELECT pg_sleep(5)', timeoutMs: 800 }), never(), {});
     const took = performance.now() - t0;
     assert.equal(r.up, false);
     assert.match(r.message, /timeout after 800 ms/);
@@ -46,7 +46,7 @@ describe('pgsql check against postgresql 15', () => {
   });
   test('server stopped: refused', async () => {
     await db?.stop();
-    const r = await check(spec({ request: '/SELECT 1' }), never, {});
+    const r = await check(spec({ request: '/SELECT 1' }), never(), {});
     assert.equal(r.up, false);
     assert.match(r.message, /ECONNREFUSED/);
   });
