@@ -1,9 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCheck, GRACE_MS } from '../../../src/checks/run.js';
+import { runCheck } from '../../../src/checks/run.js';
 import { checkUrl } from '../../../src/checks/lib/http-get.js';
 import type { CheckSpec } from '../../../src/checks/types.js';
 import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startNginx, type TestServer } from './imports.js';
+import { refusedAndHungTests } from './failures.js';
 import { HUGE_BYTES, SITE_HOST, startSite, VHOST, type Site } from './site.js';
 
 describe('http check URL', () => {
@@ -79,17 +80,8 @@ describe('http check against nginx', () => {
     assert.equal(r.up, true, r.message);
   });
 
-  it('refused on a closed port', async () => {
-    const r = await run({ checkPort: closed });
-    assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
-  });
-
-  it('times out against a server that accepts and never answers', async () => {
-    const t0 = performance.now();
-    const r = await run({ checkPort: hung.port, timeoutMs: 500 });
-    const took = performance.now() - t0;
-    assert.deepEqual([r.up, r.message], [false, 'timeout after 500 ms']);
-    assert.ok(took < 500 + GRACE_MS + 1500, `took ${took}`);
+  refusedAndHungTests(run, () => ({ closed, hung: hung.port }), {
+    refused: 'refused on a closed port', hung: 'times out against a server that accepts and never answers',
   });
 
   it('down (refused) after its nginx is stopped', async () => {

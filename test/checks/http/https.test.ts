@@ -2,10 +2,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCheck, GRACE_MS } from '../../../src/checks/run.js';
+import { runCheck } from '../../../src/checks/run.js';
 import type { CheckSpec } from '../../../src/checks/types.js';
 import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startNginx, startTcpServer, type TestServer } from './imports.js';
 import { selfSignedCert } from '../../harness/index.js';
+import { refusedAndHungTests } from './failures.js';
 import { SITE_HOST, startSite, VHOST, type Site } from './site.js';
 
 const runner = fileURLToPath(new URL('../core/netns-run.js', import.meta.url));
@@ -65,17 +66,8 @@ describe('https check against nginx with a self-signed certificate', () => {
     });
   }
 
-  it('refused on a closed port', async () => {
-    const r = await run({ checkPort: closed });
-    assert.deepEqual([r.up, r.message], [false, 'ECONNREFUSED']);
-  });
-
-  it('times out against a server that accepts and never answers (TLS handshake hangs)', async () => {
-    const t0 = performance.now();
-    const r = await run({ checkPort: hung.port, timeoutMs: 500 });
-    const took = performance.now() - t0;
-    assert.deepEqual([r.up, r.message], [false, 'timeout after 500 ms']);
-    assert.ok(took < 500 + GRACE_MS + 1500, `took ${took}`);
+  refusedAndHungTests(run, () => ({ closed, hung: hung.port }), {
+    refused: 'refused on a closed port', hung: 'times out against a server that accepts and never answers (TLS handshake hangs)',
   });
 
   it('down (refused) after its nginx is stopped', async () => {
