@@ -28,7 +28,7 @@ function virt(address: string | undefined, port: number, reals: RealServer[], o:
 }
 const config = (): Config => ({
   file: '/lab.cf', name: 'lab.cf',
-  global: { checkinterval: 1, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true, quiescent: false, readdquiescent: false, cleanstop: false, maxchecks: 100, maxresponsebytes: 1 << 20 },
+  global: { checkinterval: 1, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true, quiescent: false, readdquiescent: false, cleanstop: false, fallbackcommandonstop: false, maxchecks: 100, maxresponsebytes: 1 << 20 },
   virtuals: [
     virt('192.0.2.1', 80, [real('10.1.0.1', { weight: 3, upperThreshold: 100, lowerThreshold: 10 }), real('10.1.0.2', { forward: 'gate', port: 8080 }), real('10.1.0.3', { forward: 'ipip' })],
       { persistent: 300, netmask: '255.255.255.0', scheduler: 'sh', schedflags: 'sh-fallback,sh-port' }),

@@ -43,7 +43,7 @@ function buildConfig(): Config {
   }
   return {
     file: '/bench.cf', name: 'bench.cf', virtuals,
-    global: { checkinterval: 1, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true, quiescent: false, readdquiescent: false, cleanstop: true, maxchecks: 1000, maxresponsebytes: 1 << 20 },
+    global: { checkinterval: 1, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true, quiescent: false, readdquiescent: false, cleanstop: true, fallbackcommandonstop: false, maxchecks: 1000, maxresponsebytes: 1 << 20 },
   };
 }
 

@@ -18,6 +18,8 @@ export const DEFAULTS = Object.freeze({
     cleanstop: true,
     emailalertfreq: 0,
     emailalertstatus: 15,
+    /** Extension: run fallbackcommand on stop (issue #750). */
+    fallbackcommandonstop: false,
     /** Extension: global cap on concurrently running checks. */
     maxchecks: 1000,
     /** Extension: largest response body a check reads. */

@@ -38,6 +38,7 @@ export interface GlobalDraft {
   emailalertfrom?: string;
   smtp?: string;
   maintenancedir?: string;
+  fallbackcommandonstop?: boolean;
   maxchecks?: number;
   maxresponsebytes?: number;
 }

@@ -72,6 +72,7 @@ export const GLOBAL_DIRECTIVES: Readonly<Record<string, Handler>> = Object.freez
   smtp: set('smtp', smtpHost),
   // The original warns here when the directory is missing; that is a runtime check (daemon).
   maintenancedir: set('maintenancedir', text),
+  fallbackcommandonstop: set('fallbackcommandonstop', yesNo),
   maxchecks: set('maxchecks', positive),
   maxresponsebytes: set('maxresponsebytes', positive),
 });

@@ -132,6 +132,8 @@ export interface GlobalConfig {
   readonly cleanstop: boolean;
   readonly maintenancedir?: string;
   readonly emailalertfrom?: string;
+  /** Extension: run `fallbackcommand start` on stop too (ldirectord issue #750); default false. */
+  readonly fallbackcommandonstop: boolean;
   /** Extension: global cap on concurrently running checks. */
   readonly maxchecks: number;
   /** Extension: largest response body a check reads, in bytes (default 1 MiB). */

@@ -65,6 +65,7 @@ function globalConfig(g: GlobalDraft): GlobalConfig {
     cleanstop: g.cleanstop ?? G.cleanstop,
     maintenancedir: g.maintenancedir,
     emailalertfrom: g.emailalertfrom,
+    fallbackcommandonstop: g.fallbackcommandonstop ?? G.fallbackcommandonstop,
     maxchecks: g.maxchecks ?? G.maxchecks,
     maxresponsebytes: g.maxresponsebytes ?? G.maxresponsebytes,
   };

@@ -140,7 +140,9 @@ export class DirectorEngine implements Director {
     this.tickTimer = undefined;
     await this.idle();
     for (const ve of this.virtuals.values()) {
-      if (this.deps.options?.fallbackCommandOnStop && ve.fbCmd !== true) this.fallbackCommand(ve, true);
+      // fallbackcommandonstop= (extension, ldirectord issue #750); the option overrides it in tests.
+      const onStop = this.deps.options?.fallbackCommandOnStop ?? this.config.global.fallbackcommandonstop;
+      if (onStop && ve.fbCmd !== true) this.fallbackCommand(ve, true);
       if (!ve.v.cleanstop) continue;
       const k = this.reconciler.kernel(ve.keyStr);
       if (!k) continue;

@@ -27,8 +27,8 @@ export interface DirectorFs {
 /** DirectorOptions are knobs that are not (yet) config directives. */
 export interface DirectorOptions {
   /**
-   * Run `fallbackcommand start` for every virtual on stop (ldirectord issue #750). Proposed
-   * directive: `fallbackcommandonstop = yes` (global); default false, as the original.
+   * Run `fallbackcommand start` for every virtual on stop (ldirectord issue #750). Overrides the
+   * global directive `fallbackcommandonstop` (default no, as the original).
    */
   readonly fallbackCommandOnStop?: boolean;
   /** Re-read the kernel table and fix drift every this many ms (default 60000; 0 = never). */

@@ -11,7 +11,7 @@ const fields: FieldCase[] = [
   {
     desc: 'global defaults', cf: '', want: {
       [g]: { checkinterval: 10, autoreload: false, logfile: '/var/log/ldirectord.log', execute: [], fork: false, supervised: false,
-        quiescent: false, readdquiescent: false, cleanstop: true, maxchecks: 1000, maxresponsebytes: 1048576 },
+        quiescent: false, readdquiescent: false, cleanstop: true, fallbackcommandonstop: false, maxchecks: 1000, maxresponsebytes: 1048576 },
       virtuals: [], name: 'test.cf', file: '/t/test.cf',
     },
   },
@@ -39,6 +39,7 @@ const fields: FieldCase[] = [
   { desc: 'smtp inherited', cf: 'smtp=mail.example.test\n' + V(), want: { [`${v}.smtp`]: 'mail.example.test' } },
   { desc: 'maintenancedir', cf: 'maintenancedir=/etc/ha.d/maint\n', want: { [`${g}.maintenancedir`]: '/etc/ha.d/maint' } },
   { desc: 'fallbackcommand inherited', cf: 'fallbackcommand=/usr/local/bin/fb\n' + V(), want: { [`${v}.fallbackcommand`]: '/usr/local/bin/fb' } },
+  { desc: 'extension fallbackcommandonstop', cf: 'fallbackcommandonstop=yes\n', want: { [`${g}.fallbackcommandonstop`]: true } },
   { desc: 'extension maxchecks/maxresponsebytes', cf: 'maxchecks=50\nmaxresponsebytes=4096\n', want: { [`${g}.maxchecks`]: 50, [`${g}.maxresponsebytes`]: 4096 } },
   // Fallback servers.
   { desc: 'per-virtual fallback, port from the virtual, gate default', cf: V('fallback=127.0.0.1'), want: { [`${v}.fallback`]: { family: 4, address: '127.0.0.1', port: 80, forward: 'gate', pos: { file: '/t/test.cf', line: 3 } } } },
@@ -68,6 +69,7 @@ const errs: ErrorCase[] = [
   { desc: 'emailalertfrom empty', cf: 'emailalertfrom=\n', want: [[1, 'emailalertfrom', 'must not be empty']] },
   { desc: 'maintenancedir empty', cf: 'maintenancedir=\n', want: [[1, 'maintenancedir', 'must not be empty']] },
   { desc: 'maxchecks 0', cf: 'maxchecks=0\n', want: [[1, 'maxchecks', 'maxchecks must be an integer >= 1']] },
+  { desc: 'fallbackcommandonstop junk', cf: 'fallbackcommandonstop=1\n', want: [[1, 'fallbackcommandonstop', "'yes' or 'no'"]] },
   { desc: 'maxresponsebytes junk', cf: 'maxresponsebytes=1M\n', want: [[1, 'maxresponsebytes', 'got "1M"']] },
   { desc: 'fallback bad forward', cf: 'fallback=127.0.0.1:80 direct\n', want: [[1, 'fallback', 'forward method must be gate, masq or ipip, got "direct"']] },
   { desc: 'fallback junk', cf: 'fallback=127.0.0.1:80 gate extra\n', want: [[1, 'fallback', 'invalid fallback server']] },

@@ -60,7 +60,7 @@ export function config(file: string, global: Partial<Config['global']> = {}): Co
     name: 'www',
     global: {
       checkinterval: 10, autoreload: false, logfile: '/dev/null', execute: [], fork: false, supervised: false,
-      quiescent: false, readdquiescent: false, cleanstop: true, maxchecks: 1000, maxresponsebytes: 1048576,
+      quiescent: false, readdquiescent: false, cleanstop: true, fallbackcommandonstop: false, maxchecks: 1000, maxresponsebytes: 1048576,
       ...global,
     },
     virtuals: [],

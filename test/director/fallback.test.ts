@@ -24,7 +24,7 @@ function setup(cfg: Config, extra: { fs?: Map<string, string[]>; reverse?: (ip: 
       appendFile: async (p, data) => { files.set(p, (files.get(p) ?? '') + data); },
     },
     reverse: extra.reverse ?? (async () => { throw new Error('ENOTFOUND'); }),
-    options: { fallbackCommandOnStop: extra.onStop ?? false, driftIntervalMs: 0 },
+    options: { ...(extra.onStop === undefined ? {} : { fallbackCommandOnStop: extra.onStop }), driftIntervalMs: 0 },
   });
   return { d, clock, check, logger, ipvs, execs, mails, files };
 }
@@ -79,6 +79,20 @@ test('fallbackcommand on stop (opt-in) tells the command the service is going aw
   await s.clock.advance(1);
   await s.d.stop();
   assert.deepEqual(s.execs, ['fb start 10.0.0.1:80 tcp']);
+});
+
+test('fallbackcommandonstop=yes (the directive) runs the command on stop; the default does not', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { fallbackcommand: 'fb' });
+  const on = setup(config([v], { fallbackcommandonstop: true }));
+  await on.d.start();
+  await on.clock.advance(1);
+  await on.d.stop();
+  assert.deepEqual(on.execs, ['fb start 10.0.0.1:80 tcp']);
+  const off = setup(config([v]));
+  await off.d.start();
+  await off.clock.advance(1);
+  await off.d.stop();
+  assert.deepEqual(off.execs, []);
 });
 
 test('checktype off (bug #11): no real added, no fallback, no add-then-remove churn', async () => {

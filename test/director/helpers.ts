@@ -44,7 +44,7 @@ const POS = { file: '/etc/ha.d/test.cf', line: 1 };
 export function global(over: Partial<GlobalConfig> = {}): GlobalConfig {
   return {
     checkinterval: 10, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true,
-    quiescent: false, readdquiescent: false, cleanstop: true, maxchecks: 0, maxresponsebytes: 1 << 20, ...over,
+    quiescent: false, readdquiescent: false, cleanstop: true, fallbackcommandonstop: false, maxchecks: 0, maxresponsebytes: 1 << 20, ...over,
   };
 }
 
