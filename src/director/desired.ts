@@ -4,7 +4,7 @@
  */
 import type { Fallback, Forward, RealServer, VirtualService } from '../config/model.js';
 import type { IpvsDest, IpvsForward, IpvsService, ServiceKey } from '../ipvs/types.js';
-import { serviceKeyString } from '../ipvs/memory.js';
+import { serviceKeyString } from '../ipvs/key.js';
 import type { Health, VirtualHealth } from './state.js';
 
 /** FORWARD maps the .cf forwarding method to the kernel's. */

@@ -19,7 +19,7 @@ import { spawnExec } from './exec.js';
 import { Maintenance } from './maintenance.js';
 import { monitorLine, monitorLogs } from './monitor.js';
 import { Reconciler, opKey } from './reconciler.js';
-import { serviceKeyString } from '../ipvs/memory.js';
+import { serviceKeyString } from '../ipvs/key.js';
 import { Scheduler, type ProbeResult } from './scheduler.js';
 import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef } from './spec.js';
 import { ADOPTED, UNKNOWN, evalVirtual, step, type HealthEvent, type RealHealth, type VirtualHealth } from './state.js';

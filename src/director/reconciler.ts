@@ -5,7 +5,7 @@
  * re-reads every owned service (periodic drift correction against other tools).
  */
 import type { IpvsDest, IpvsHandle, IpvsOp, ServiceKey } from '../ipvs/types.js';
-import { serviceKeyString } from '../ipvs/memory.js';
+import { serviceKeyString } from '../ipvs/key.js';
 import type { Logger } from '../util/log.js';
 import type { DesiredService } from './desired.js';
 import { destKey, diffService, type KernelService } from './diff.js';

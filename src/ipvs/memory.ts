@@ -10,13 +10,11 @@ import type {
   IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsTimeouts, OpResult, ServiceKey,
 } from './types.js';
 
-const HASHED = 0x2;
+import { serviceKeyString } from './key.js';
 
-/** serviceKeyString renders a ServiceKey as the stable map key used here and by the director. */
-export function serviceKeyString(k: ServiceKey): string {
-  if (k.fwmark !== undefined) return `fwm${k.family === 6 ? '6' : ''}:${k.fwmark}`;
-  return `${k.protocol}:${k.family === 6 ? `[${k.address}]` : k.address}:${k.port}`;
-}
+export { serviceKeyString };
+
+const HASHED = 0x2;
 
 function destKey(d: Pick<IpvsDest, 'address' | 'port'>): string {
   return `${d.address}|${d.port}`;
