@@ -32,6 +32,14 @@ const int32 = (x: number): number => x | 0;
 
 /** addrWords returns the 4 host-order words of a union nf_inet_addr (v4 in word 0). */
 function addrWords(address: string, family: IpvsFamily): number[] {
+  // Fast path for dotted quads (dumps of 10,000 dests are sorted on every render).
+  if (family === 4) {
+    const p = address.split('.');
+    if (p.length === 4) {
+      const n = p.map(Number);
+      if (n.every((x) => Number.isInteger(x) && x >= 0 && x <= 255)) return [((n[0]! << 24) >>> 0) + (n[1]! << 16) + (n[2]! << 8) + n[3]!, 0, 0, 0];
+    }
+  }
   const b = Buffer.alloc(16);
   parseAddr(address, family).copy(b);
   return [b.readUInt32BE(0), b.readUInt32BE(4), b.readUInt32BE(8), b.readUInt32BE(12)];
@@ -68,6 +76,11 @@ export function sortServices<T extends { service: IpvsService }>(entries: readon
 
 /** sortDests mirrors ipvs_cmp_dests: address compared as the *first* dest's family, then port. */
 export function sortDests(dests: readonly IpvsDest[], svcFamily: IpvsFamily): IpvsDest[] {
-  const keyed = dests.map((d) => ({ d, f: d.family ?? svcFamily, w: addrWords(d.address, d.family ?? svcFamily) }));
-  return msort(keyed, (a, b) => cmpAddr(a.f, a.w, b.w) || a.d.port - b.d.port).map((x) => x.d);
+  const keyed = dests.map((d) => {
+    const f = d.family ?? svcFamily;
+    const w = addrWords(d.address, f);
+    // IPv4 compares word 0 only: keep it unboxed so the sort of a big dump stays allocation-light.
+    return { d, f, w0: w[0]!, w, port: d.port };
+  });
+  return msort(keyed, (a, b) => (a.f !== 6 ? int32(a.w0 - b.w0) : cmpAddr(a.f, a.w, b.w)) || a.port - b.port).map((x) => x.d);
 }
