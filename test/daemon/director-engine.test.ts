@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText, type Config } from '../../src/config/index.js';
@@ -70,4 +70,32 @@ test('director engine: an IPVS open failure is a start error, not a crash', asyn
     await load(base(1)), { logger: memoryLogger(), clock: systemClock() });
   await assert.rejects(engine.start(), /IPVS not available/);
   await engine.stop();
+});
+
+test('director engine: autoreload=yes asks the daemon to reload on a content change, not on a bare touch; callback runs', async () => {
+  const file = join(dir, 'auto.cf');
+  const marker = join(dir, 'callback.out');
+  const cb = join(dir, 'callback.sh');
+  writeFileSync(cb, `#!/bin/sh\necho "$1" >> ${marker}\n`, { mode: 0o755 });
+  const text = `autoreload=yes\ncallback="${cb}"\n${base(1)}`;
+  writeFileSync(file, text);
+  const r = await loadConfigText(text, file, { name: 'auto' });
+  assert.ok(r.ok);
+  let reloads = 0;
+  const engine = directorEngineFactory(async () => new MemoryIpvs())(r.config, {
+    logger: memoryLogger(), clock: systemClock(), requestReload: async () => { reloads++; },
+  });
+  await engine.start();
+  try {
+    const now = new Date();
+    utimesSync(file, now, new Date(now.getTime() + 5000)); // touch: same content
+    await new Promise((res) => setTimeout(res, 1500));
+    assert.equal(reloads, 0, 'a bare touch does not reload');
+    writeFileSync(file, text.replace('masq 1', 'masq 2'));
+    await until(() => reloads === 1);
+    await until(() => existsSync(marker));
+    assert.equal(readFileSync(marker, 'utf8').trim(), file, 'callback gets the full config path');
+  } finally {
+    await engine.stop();
+  }
 });
