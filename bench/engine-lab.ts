@@ -59,7 +59,8 @@ export function table(rs: readonly Result[]): string {
   const startMed = (r: Result): number | null => median(r.startMs);
   const perlStart = perl ? startMed(perl) : undefined;
   const perPerl = (r: Result): string => {
-    if (!perl || r === perl) return '1';
+    if (!perl) return 'n/a';
+    if (r === perl) return '1';
     const mine = startMed(r);
     if (mine === null) return 'n/a';
     return perlStart === null ? `> ${(perl.startCapS * 1000 / mine).toFixed(0)}x` : `${(perlStart! / mine).toFixed(0)}x`;
