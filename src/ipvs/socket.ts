@@ -126,6 +126,12 @@ export class NetlinkTransport {
       onMessage: (d) => { if (gen === this.generation) this.onDatagram(d); },
       onError: (e) => { if (gen === this.generation) this.onSocketError(e); },
     });
+    // close() ran while the factory was opening: this socket would never be closed, and its
+    // replies are already ignored (stale generation), so the job could only time out.
+    if (this.closed || gen !== this.generation) {
+      sock.close();
+      throw new Error('IPVS handle closed while the socket was opening');
+    }
     const granted = sock.setRecvBufferSize(this.o.rcvbuf) || DEFAULT_RCVBUF;
     this.window = Math.max(1, Math.min(this.o.window, Math.floor(granted / REPLY_COST)));
     this.sock = sock;

@@ -207,3 +207,23 @@ test('timeouts, flush, zero and daemons go out as single commands', async () => 
   assert.equal(h.writes, 6, 'reads are not writes');
   await h.close();
 });
+
+test('close while the socket is being (re)opened: the job fails closed, nothing is sent, the new socket is closed', async () => {
+  const fake = new FakeNetlink();
+  let gate: Promise<void> | undefined;
+  let release!: () => void;
+  // Like the real factory (it awaits import('netlink')), opening takes a while.
+  const h = await openIpvs({ timeoutMs: 2000, window: 128, socketFactory: async (ev) => { await gate; return fake.factory(ev); } });
+  fake.emitError(new Error('recvmsg: No buffer space available')); // drops the socket; the next job reopens
+  gate = new Promise<void>((r) => { release = r; });
+  const sentBefore = fake.datagrams.length;
+  const pending = h.apply([addDest(1)]);
+  await new Promise((r) => setImmediate(r));
+  await h.close();
+  release();
+  const res = await pending;
+  assert.ok(!res[0]!.ok && res[0]!.error.code === 'LD_ERR_NETLINK_CLOSED', JSON.stringify(res));
+  assert.equal(fake.datagrams.length, sentBefore, 'nothing sent after close');
+  assert.equal(fake.opened, 2);
+  assert.equal(fake.closed, 2, 'the socket opened during close is closed too');
+});
