@@ -145,8 +145,12 @@ async function main() {
     await nginx.stop();
     await clearTable().catch(() => undefined);
   }
-  if (TTY) await frame();
-  console.log(`\n${bold('demo finished')} in ${secs()} s. Timeline:\n${events.join('\n')}`);
+  if (TTY) {
+    await frame();
+    console.log(`\n${bold('demo finished')} in ${secs()} s. Timeline:\n${events.join('\n')}`);
+  } else {
+    console.log(`demo finished in ${secs()} s`);
+  }
 }
 
 main().then(() => process.exit(0), (e) => {
