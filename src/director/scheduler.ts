@@ -112,6 +112,8 @@ export class Scheduler {
     if (p.running) {
       p.ac?.abort(REMOVED);
       this.settle(p);
+      // The freed slot goes to a queued probe now: nothing else may finish to hand it over.
+      if (!this.stopped) this.drain();
     }
   }
 

@@ -149,3 +149,27 @@ test('remove stops a probe and drops the result of its running check', async () 
   assert.deepEqual(got, []);
   assert.equal(s.size, 0);
 });
+
+test('removing a running probe hands its maxchecks slot to a queued one at once', async () => {
+  const clock = new FakeClock();
+  const starts: string[] = [];
+  const s = new Scheduler({
+    clock, maxChecks: 1,
+    run: (spec) => {
+      starts.push(spec.realAddress);
+      // 10.1.0.1 hangs until its backstop; the others answer at once.
+      if (spec.realAddress === '10.1.0.1') return new Promise<CheckResult>(() => {});
+      return Promise.resolve({ up: true, message: '', durationMs: 0 });
+    },
+    onResult: () => {},
+  });
+  const hung = probe('10.1.0.1', { checkinterval: 60, negotiatetimeout: 30 });
+  s.add(hung, 0);
+  s.add(probe('10.1.0.2', { checkinterval: 60 }), 10);
+  await clock.advance(20);
+  assert.deepEqual(starts, ['10.1.0.1'], 'the second probe waits for the only slot');
+  s.remove(hung.key); // e.g. a reload dropped that real
+  await clock.advance(100);
+  assert.deepEqual(starts, ['10.1.0.1', '10.1.0.2'], 'the queued probe must not wait for an unrelated check to end');
+  s.stop();
+});
