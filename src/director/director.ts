@@ -126,7 +126,11 @@ export class DirectorEngine implements Director {
     this.config = config;
     this.maintenance = this.makeMaintenance(config);
     this.build(config, old, oldVirtuals);
-    this.alerts.forget((v) => this.virtuals.get(v.id)?.v === v);
+    this.alerts.retain((v, rs) => {
+      const ve = this.virtuals.get(v.id);
+      const still = ve?.reals.some((r) => r.health.health === 'down' && hostPort(r.real.family, ...destAddr(ve.v, r.real)) === rs);
+      return still ? ve!.v : undefined;
+    });
     for (const ve of this.virtuals.values()) { this.evaluate(ve); this.dirty.add(ve.v.id); }
     await this.writeNow();
     this.syncProbes(oldProbes);
@@ -443,6 +447,12 @@ const CHECK_UP: HealthEvent = Object.freeze({ type: 'check', up: true });
 const CHECK_DOWN: HealthEvent = Object.freeze({ type: 'check', up: false });
 const FORCE_UP: HealthEvent = Object.freeze({ type: 'force', up: true });
 const FORCE_DOWN: HealthEvent = Object.freeze({ type: 'force', up: false });
+
+/** destAddr is a real's address and port as the kernel holds them (what alerts name). */
+function destAddr(v: VirtualService, r: RealServer): [string, number] {
+  const d = realDest(v, r, 0);
+  return [d.address, d.port];
+}
 
 function sameKey(a: ServiceKey, b: ServiceKey): boolean {
   return a.family === b.family && a.fwmark === b.fwmark && a.protocol === b.protocol && a.address === b.address && a.port === b.port;

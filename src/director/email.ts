@@ -65,9 +65,17 @@ export class Alerts {
     }
   }
 
-  /** forget drops reminders of virtuals that no longer exist (reload). */
-  forget(keep: (v: VirtualService) => boolean): void {
-    for (const [id, r] of this.reminders) if (!keep(r.v)) this.reminders.delete(id);
+  /**
+   * retain carries reminders across a reload: `carry` returns the reloaded virtual for a reminder
+   * whose real is still configured and down there, or undefined to drop it. A reload re-parses
+   * the file, so every VirtualService is a new object even when nothing changed.
+   */
+  retain(carry: (v: VirtualService, real: string) => VirtualService | undefined): void {
+    for (const [id, r] of this.reminders) {
+      const next = carry(r.v, r.real);
+      if (next && next.emailalertfreq > 0) r.v = next;
+      else this.reminders.delete(id);
+    }
   }
 
   private send(v: VirtualService, subject0: string): void {

@@ -208,3 +208,28 @@ test('results of one tick count as one change: a real going down as another come
   assert.deepEqual(s.execs, []);
   await s.d.stop();
 });
+
+test('email reminders survive a reload for a real still down; a real dropped from the config stops being reminded', async () => {
+  const mk = (reals: ReturnType<typeof real>[]) => virtual('10.0.0.1', 80, reals, { emailalert: ['a@x.test'], emailalertfreq: 30 });
+  const s = setup(config([mk([real('10.1.0.1'), real('10.1.0.2')])]));
+  await s.d.start();
+  await s.clock.advance(1);
+  await s.d.idle();
+  s.check.health.set('10.1.0.1', false);
+  s.check.health.set('10.1.0.2', false);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  const count = (rip: string) => s.mails.filter((m) => m.subject === `Inaccessible real server: ${rip}:80 (10.0.0.1:80)`).length;
+  for (const tc of [
+    { desc: 'same config, re-parsed (new objects)', reals: [real('10.1.0.1'), real('10.1.0.2')], r1: true, r2: true },
+    { desc: '10.1.0.2 removed from the virtual', reals: [real('10.1.0.1')], r1: true, r2: false },
+  ]) {
+    await s.d.reload(config([mk(tc.reals)]));
+    await s.d.idle();
+    const before = [count('10.1.0.1'), count('10.1.0.2')];
+    await s.clock.advance(61_000);
+    assert.equal(count('10.1.0.1') > before[0]!, tc.r1, `${tc.desc}: reminders for 10.1.0.1`);
+    assert.equal(count('10.1.0.2') > before[1]!, tc.r2, `${tc.desc}: reminders for 10.1.0.2`);
+  }
+  await s.d.stop();
+});
