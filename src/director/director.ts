@@ -150,7 +150,14 @@ export class DirectorEngine implements Director {
       if (!ve.v.cleanstop) continue;
       const k = this.reconciler.kernel(ve.keyStr);
       if (!k) continue;
-      const res = await this.reconciler.sync([], [ve.key]);
+      // One virtual the kernel refuses (or a handle error) must not keep the others in the table.
+      let res;
+      try {
+        res = await this.reconciler.sync([], [ve.key], 'stop: left in the table');
+      } catch (e) {
+        this.deps.logger.error(`Could not remove virtual server (stop): ${ve.vstr}: ${e instanceof Error ? e.message : String(e)}`);
+        continue;
+      }
       if (res.applied.length === 0) continue;
       // One log line per write (the e2e tests count them): the dests went with the service,
       // so they are mailed, as the original's per-real purges were, but not logged one by one.

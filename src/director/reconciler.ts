@@ -59,8 +59,11 @@ export class Reconciler {
     return ops;
   }
 
-  /** sync brings the given services to their desired state and deletes `remove`d ones. */
-  async sync(desired: readonly DesiredService[], remove: readonly ServiceKey[] = []): Promise<SyncResult> {
+  /**
+   * sync brings the given services to their desired state and deletes `remove`d ones. `after` ends
+   * the log line of a failed op: what happens next (stop passes its own: nothing is retried then).
+   */
+  async sync(desired: readonly DesiredService[], remove: readonly ServiceKey[] = [], after = 'will retry'): Promise<SyncResult> {
     if (this.stale.size > 0) await this.reread([...this.stale]);
     const ops = this.plan(desired, remove);
     if (ops.length === 0) return { applied: [], failed: [] };
@@ -83,7 +86,7 @@ export class Reconciler {
       const message = r && !r.ok ? `${r.error.code}: ${r.error.message}` : 'no result';
       failed.push({ op, message });
       this.stale.add(serviceKeyString(opKey(op)));
-      this.logger.error(`ipvs ${op.op} ${serviceKeyString(opKey(op))} failed: ${message} (will retry)`);
+      this.logger.error(`ipvs ${op.op} ${serviceKeyString(opKey(op))} failed: ${message} (${after})`);
     });
     return { applied, failed };
   }

@@ -287,3 +287,35 @@ test('a reload while a write pass is in flight waits for it: no double writes, n
   assert.equal(s.d.status().counters.ipvsErrors, 0);
   await s.d.stop();
 });
+
+test('stop: a handle error on one virtual does not keep the others in the table; stop ends stopped and says why', async () => {
+  const ipvs = new MemoryIpvs();
+  const apply = ipvs.apply.bind(ipvs);
+  const s = setup(config([virtual('10.0.0.1', 80, [real('10.1.0.1')]), virtual('10.0.0.2', 80, [real('10.1.0.2')])]), ipvs);
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  // The first delService times out in the kernel socket; the second one would succeed.
+  let calls = 0;
+  ipvs.apply = async (ops) => { if (calls++ === 0) throw new LdError('LD_ERR_NETLINK_TIMEOUT', 'no reply'); return apply(ops); };
+  await s.d.stop();
+  assert.equal((await ipvs.listServices()).length, 1, 'the second virtual is still cleaned up');
+  assert.equal(s.d.status().status, 'stopped');
+  assert.ok(s.logger.lines.some((l) => /^error: .*stop.*10\.0\.0\.1:80.*no reply/.test(l)), s.logger.lines.join('\n'));
+  assert.ok(!s.logger.lines.some((l) => /will retry/.test(l) && /stop/.test(l)));
+});
+
+test('stop: a refused delService is logged as a stop failure, not as "will retry"', async () => {
+  const s = setup(config([virtual('10.0.0.1', 80, [real('10.1.0.1')])]), new MemoryIpvs({
+    failOp: (op) => (op.op === 'delService' ? new LdError('LD_ERR_IPVS_KERNEL', 'EBUSY') : undefined),
+  }));
+  await s.d.start();
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  const n = s.logger.lines.length;
+  await s.d.stop();
+  const after = s.logger.lines.slice(n);
+  assert.ok(after.some((l) => /^error: .*10\.0\.0\.1:80.*EBUSY.*stop/.test(l)), after.join('\n'));
+  assert.ok(!after.some((l) => /will retry/.test(l)), after.join('\n'));
+  assert.ok(!after.some((l) => /^info: Purged virtual server/.test(l)));
+});
