@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { constants, promises as fsp } from 'node:fs';
-import { watch } from 'chokidar';
+import { watch, type ChokidarOptions } from 'chokidar';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { spawnExec } from './exec.js';
@@ -24,6 +24,16 @@ export interface AutoreloadOptions {
   readonly clock?: Clock;
   /** Poll instead of inotify (tests on odd filesystems); default false. */
   readonly usePolling?: boolean;
+  /** The file watcher (default chokidar's `watch`); tests pass a fake to drive its events. */
+  readonly watch?: (file: string, opts: ChokidarOptions) => FileWatcher;
+}
+
+/** FileWatcher is the part of chokidar's FSWatcher used here. */
+export interface FileWatcher {
+  // any: chokidar types each event's arguments differently.
+  on(event: string, fn: (...args: any[]) => void): unknown;
+  once(event: string, fn: () => void): unknown;
+  close(): Promise<void>;
 }
 
 /** ConfigWatcher is a running watch; `check()` runs the same test by hand (and returns whether it changed). */
@@ -74,7 +84,11 @@ export async function watchConfig(o: AutoreloadOptions): Promise<ConfigWatcher> 
     if (changed && !closed) clock.setTimeout(() => { if (!closed) void check().then(recheck); }, 500);
   };
 
-  const watcher = watch(o.file, { persistent: true, ignoreInitial: true, usePolling: o.usePolling ?? false, interval: 200, atomic: true });
+  const watcher = (o.watch ?? watch)(o.file, { persistent: true, ignoreInitial: true, usePolling: o.usePolling ?? false, interval: 200, atomic: true });
+  // An 'error' event without a listener is thrown: inotify's ENOSPC would crash the daemon.
+  watcher.on('error', (e: unknown) => {
+    o.logger.error(`Can not watch configuration file '${o.file}': ${e instanceof Error ? e.message : String(e)}`);
+  });
   watcher.on('change', () => { void check().then(recheck); });
   watcher.on('add', () => { void check().then(recheck); });
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));

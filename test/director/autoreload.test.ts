@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { EventEmitter } from 'node:events';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdtempSync, rmSync, utimesSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -40,4 +41,23 @@ test('autoreload: content change reloads and runs the callback with the full pat
   writeFileSync(file, 'checkinterval=7\n');
   await waitFor(() => logger.lines.includes('info:  - ignore new configuration'));
   assert.equal(reloads, 1);
+});
+
+test('autoreload: a watcher error (e.g. inotify ENOSPC) is logged, never thrown out of the daemon', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-autoreload-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'ldirectord.cf');
+  writeFileSync(file, 'checkinterval=5\n');
+  const logger = memoryLogger();
+  const fake = new EventEmitter();
+  const w = await watchConfig({
+    file, logger, autoreload: () => true, reload: async () => {},
+    watch: () => Object.assign(fake, { close: async () => {} }),
+  });
+  t.after(() => w.close());
+  fake.emit('ready');
+  await w.ready;
+  const err = Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' });
+  assert.doesNotThrow(() => fake.emit('error', err));
+  assert.ok(logger.lines.some((l) => l.startsWith('error: ') && l.includes(file) && l.includes('ENOSPC')), logger.lines.join('\n'));
 });
