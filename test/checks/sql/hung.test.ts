@@ -33,6 +33,7 @@ describe('sql checks against servers that are not databases', () => {
   let hung: Awaited<ReturnType<typeof counting>> | undefined;
   let garbage: Awaited<ReturnType<typeof counting>> | undefined;
   let slam: Awaited<ReturnType<typeof counting>> | undefined;
+  let zeros: Awaited<ReturnType<typeof counting>> | undefined;
   before(async () => {
     hung = await counting((s) => s.resume());
     // Speaks first and answers anything with a line of text, keeping the connection open.
@@ -42,8 +43,11 @@ describe('sql checks against servers that are not databases', () => {
     });
     // Answers garbage and closes.
     slam = await counting((s) => { s.end('\x00\x08garbage!'); });
+    // Zero bytes read as packet headers that announce a length of 0 (oracledb < 7 looped on
+    // such a header without consuming it, blocking the event loop until the heap ran out).
+    zeros = await counting((s) => { s.resume(); s.write(Buffer.alloc(2000)); });
   });
-  after(async () => { await hung?.close(); await garbage?.close(); await slam?.close(); });
+  after(async () => { await hung?.close(); await garbage?.close(); await slam?.close(); await zeros?.close(); });
 
   for (const { name, fn } of drivers) {
     const spec = (port: number) => specFor({
@@ -67,6 +71,21 @@ describe('sql checks against servers that are not databases', () => {
       const r = await fn(spec(slam!.port), never(), {});
       assert.equal(r.up, false);
       assert.doesNotMatch(r.message, /timeout/);
+    });
+    test(`${name}: zero-length packet headers: down within the deadline, the event loop keeps running`, async () => {
+      let ticks = 0;
+      const ticker = setInterval(() => { ticks++; }, 20);
+      try {
+        const t0 = performance.now();
+        const r = await fn(spec(zeros!.port), never(), {});
+        const took = performance.now() - t0;
+        assert.equal(r.up, false);
+        assert.ok(took < TIMEOUT + MARGIN, `took ${took} ms`);
+        assert.ok(ticks >= Math.floor(took / 20 / 4), `event loop blocked: ${ticks} ticks in ${took} ms`);
+      } finally {
+        clearInterval(ticker);
+      }
+      assert.equal(await settled(() => zeros!.open(), 1000), 0, 'connection left open');
     });
     test(`${name}: nothing listening: refused`, async () => {
       const r = await fn(spec(await freePort(HOST)), never(), {});
