@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { destCount, parseIpvsadmList } from './ipvs-table.js';
 import { answer, type ResponderSpec } from './mail-responder.js';
@@ -89,15 +89,14 @@ test('bench configs: the layout, and both generated configs pass their own daemo
   try {
     const ka = join(dir, 'keepalived.conf');
     writeFileSync(ka, renderKeepalivedConf(vs));
-    if (existsSync('/usr/sbin/keepalived')) execFileSync('/usr/sbin/keepalived', ['-t', '-f', ka], { stdio: 'pipe' });
+    // Both daemons are in .ci/apt-packages.d/e2e.txt: a missing one fails here, loudly.
+    execFileSync('/usr/sbin/keepalived', ['-t', '-f', ka], { stdio: 'pipe' });
     const cf = join(dir, 'bench.cf');
     writeFileSync(cf, renderLdirectordCf(vs, join(dir, 'ld.log')));
     // The Perl original has no configtest, but parses the whole file before any action: `status`
     // of a valid config not running is 3; a config error is 2.
-    if (existsSync('/usr/sbin/ldirectord')) {
-      const r = spawnSync('/usr/sbin/ldirectord', [cf, 'status'], { encoding: 'utf8' });
-      assert.equal(r.status, 3, `${r.stdout}${r.stderr}`);
-    }
+    const r = spawnSync('/usr/sbin/ldirectord', [cf, 'status'], { encoding: 'utf8' });
+    assert.equal(r.status, 3, `${r.stdout}${r.stderr}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
