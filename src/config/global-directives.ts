@@ -5,7 +5,7 @@ import type { Directive } from './ast.js';
 import type { GlobalDraft } from './draft.js';
 import { emailAddresses, emailStatus } from './email.js';
 import { parseFallback } from './fallback-line.js';
-import { int, positive, quoted, smtpHost, text, yesNo, type Ctx } from './values.js';
+import { int, positive, quoted, seconds, smtpHost, text, yesNo, type Ctx } from './values.js';
 
 type Handler = (ctx: Ctx, d: Directive, g: GlobalDraft) => void;
 
@@ -42,11 +42,11 @@ const deprecated = (instead: string): Handler => (ctx, d) =>
 
 /** GLOBAL_DIRECTIVES maps each global key to its handler. */
 export const GLOBAL_DIRECTIVES: Readonly<Record<string, Handler>> = Object.freeze({
-  checktimeout: set('checktimeout', positive),
-  negotiatetimeout: set('negotiatetimeout', positive),
+  checktimeout: set('checktimeout', seconds),
+  negotiatetimeout: set('negotiatetimeout', seconds),
   connecttimeout: deprecated('negotiatetimeout'),
   timeout: deprecated('checktimeout and negotiatetimeout'),
-  checkinterval: set('checkinterval', positive),
+  checkinterval: set('checkinterval', seconds),
   checkcount: (c, d, g) => {
     g.checkcount = positive(c, d) ?? g.checkcount;
     c.diags.warn(d.line, d.key, "checkcount is deprecated and slated for removal: use 'failurecount'");

@@ -35,6 +35,22 @@ export function positive(ctx: Ctx, d: Directive): number | undefined {
   return int(ctx, d, 1, Number.MAX_SAFE_INTEGER);
 }
 
+/**
+ * MAX_TIMER_SECONDS is the longest delay a Node timer holds (2^31-1 ms); a longer one fires after
+ * 1 ms instead, so a bigger timeout would fail every check at once and a bigger interval would
+ * spin the check loop. The original (alarm/sleep) had no such limit, but no real config needs it.
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** seconds parses a duration in seconds that becomes a timer (timeouts, check interval). */
+export function seconds(ctx: Ctx, d: Directive): number | undefined {
+  if (d.value !== undefined && /^\d+$/.test(d.value) && Number(d.value) > MAX_TIMER_SECONDS) {
+    ctx.diags.error(d.line, d.key, `${d.key} must be at most ${MAX_TIMER_SECONDS} seconds, got ${d.value}`);
+    return undefined;
+  }
+  return positive(ctx, d);
+}
+
 /** yesNo parses exactly `yes` or `no`. */
 export function yesNo(ctx: Ctx, d: Directive): boolean | undefined {
   if (d.value === 'yes') return true;

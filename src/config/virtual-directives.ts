@@ -9,7 +9,7 @@ import { emailAddresses, emailStatus } from './email.js';
 import { parseFallback } from './fallback-line.js';
 import { SERVICE_NAMES, type ServiceName } from './model.js';
 import { parseRealLine } from './real-line.js';
-import { int, positive, quoted, regex, smtpHost, text, withSlash, yesNo, type Ctx } from './values.js';
+import { int, positive, quoted, seconds, regex, smtpHost, text, withSlash, yesNo, type Ctx } from './values.js';
 
 type Handler = (ctx: Ctx, d: Directive, v: VirtualDraft) => void;
 
@@ -128,15 +128,15 @@ export const VIRTUAL_DIRECTIVES: Readonly<Record<string, Handler>> = Object.free
   request: set('request', (c, d) => { const s = quoted(c, d); return s === undefined ? undefined : withSlash(s); }),
   receive: (c, d, v) => { const s = quoted(c, d); if (s !== undefined && regex(c, d.line, d.key, s)) v.receive = s; },
   checkcommand: set('checkcommand', text),
-  checktimeout: set('checktimeout', positive),
-  negotiatetimeout: set('negotiatetimeout', positive),
+  checktimeout: set('checktimeout', seconds),
+  negotiatetimeout: set('negotiatetimeout', seconds),
   connecttimeout: (c, d) => c.diags.error(d.line, d.key, 'connecttimeout is deprecated: use negotiatetimeout instead'),
   checkcount: (c, d, v) => {
     v.checkcount = positive(c, d) ?? v.checkcount;
     c.diags.warn(d.line, d.key, "checkcount is deprecated and slated for removal: use 'failurecount'");
   },
   failurecount: set('failurecount', positive),
-  checkinterval: (c, d, v) => { const n = positive(c, d); if (n !== undefined) { v.checkinterval = n; v.checkintervalLine = d.line; } },
+  checkinterval: (c, d, v) => { const n = seconds(c, d); if (n !== undefined) { v.checkinterval = n; v.checkintervalLine = d.line; } },
   checkport: set('checkport', (c, d) => int(c, d, 1, 65535)),
   login: set('login', quoted),
   passwd: set('passwd', quoted),

@@ -58,6 +58,11 @@ const errs: ErrorCase[] = [
   { desc: 'timeout deprecated', cf: 'timeout=5\n', want: [[1, 'timeout', 'use checktimeout and negotiatetimeout instead']] },
   { desc: 'connecttimeout deprecated', cf: 'connecttimeout=5\n', want: [[1, 'connecttimeout', 'use negotiatetimeout instead']] },
   { desc: 'checkinterval 0', cf: 'checkinterval=0\n', want: [[1, 'checkinterval', 'checkinterval must be an integer >= 1, got 0']] },
+  // Seconds become timer delays in ms; Node turns a delay above 2^31-1 ms into 1 ms (checks would
+  // time out at once, a check loop would spin), so the longest timer is also the upper bound.
+  { desc: 'checktimeout beyond a timer', cf: 'checktimeout=2147484\n', want: [[1, 'checktimeout', 'checktimeout must be at most 2147483 seconds']] },
+  { desc: 'negotiatetimeout beyond a timer', cf: 'negotiatetimeout=99999999999999999999\n', want: [[1, 'negotiatetimeout', 'negotiatetimeout must be at most 2147483 seconds']] },
+  { desc: 'checkinterval beyond a timer', cf: 'checkinterval=3000000\n', want: [[1, 'checkinterval', 'checkinterval must be at most 2147483 seconds, got 3000000']] },
   { desc: 'autoreload not yes/no', cf: 'autoreload=1\n', want: [[1, 'autoreload', "autoreload must be 'yes' or 'no', got \"1\""]] },
   { desc: 'callback unquoted', cf: 'callback=/bin/cb\n', want: [[1, 'callback', 'callback must be a double-quoted string']] },
   { desc: 'logfile unquoted', cf: 'logfile=/var/log/x\n', want: [[1, 'logfile', 'logfile must be a double-quoted string']] },
