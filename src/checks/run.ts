@@ -37,8 +37,13 @@ export function selectCheck(spec: CheckSpec, tables: CheckTables): { name: strin
  */
 export function deadlineMs(spec: CheckSpec): number {
   const usesPing = spec.kind === 'ping' || (spec.kind === 'connect' && spec.protocol === 'udp');
-  return usesPing ? spec.timeoutMs * Math.max(1, spec.checkCount) : spec.timeoutMs;
+  const ms = usesPing ? spec.timeoutMs * Math.max(1, spec.checkCount) : spec.timeoutMs;
+  // Node fires a timer longer than 2^31-1 ms after 1 ms: cap it rather than time out at once.
+  return Math.min(ms, MAX_TIMER_MS);
 }
+
+/** MAX_TIMER_MS is the longest delay a Node timer holds. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** createRunner returns a runCheck bound to `tables`. */
 export function createRunner(tables: CheckTables) {

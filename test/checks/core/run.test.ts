@@ -88,6 +88,18 @@ describe('selectCheck dispatch', () => {
     assert.equal(deadlineMs(makeSpec({ kind: 'connect', protocol: 'udp', timeoutMs: 1000, checkCount: 2 })), 2000);
     assert.equal(deadlineMs(makeSpec({ kind: 'connect', timeoutMs: 1000, checkCount: 3 })), 1000);
   });
+
+  it('a ping budget beyond the longest timer is capped, not turned into 1 ms by Node', async () => {
+    const spec = makeSpec({ kind: 'ping', timeoutMs: 5_000, checkCount: 1_000_000 });
+    assert.equal(deadlineMs(spec), 2 ** 31 - 1);
+    const run = createRunner({ kinds: { ...KIND_CHECKS, ping: honours }, services: SERVICE_CHECKS });
+    const caller = new AbortController();
+    const result = run(spec, caller.signal);
+    const early = await Promise.race([result.then((r) => r.message), new Promise((r) => setTimeout(() => r('still running'), 200))]);
+    caller.abort();
+    assert.equal(early, 'still running');
+    assert.equal((await result).message, 'aborted');
+  });
 });
 
 describe('on, off, none through runCheck', () => {
