@@ -27,9 +27,17 @@ export interface CommandSpec {
 
 function runOne(spec: CommandSpec, name: string, action: ExecuteAction, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(spec.execPath, [...spec.execArgv, spec.script, name, action], {
-      stdio: spec.stdio, env: spec.env, timeout: spec.timeoutMs, killSignal: 'SIGKILL',
-    });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(spec.execPath, [...spec.execArgv, spec.script, name, action], {
+        stdio: spec.stdio, env: spec.env, timeout: spec.timeoutMs, killSignal: 'SIGKILL',
+      });
+    } catch (e) {
+      // spawn throws at once for some errors (ENOMEM, invalid arguments) instead of emitting 'error'.
+      logger.error(`Can not run ldirectord ${name} ${action}: ${(e as Error).message}`);
+      resolve(-1);
+      return;
+    }
     child.on('error', (e) => {
       logger.error(`Can not run ldirectord ${name} ${action}: ${e.message}`);
       resolve(-1);

@@ -25,3 +25,13 @@ for (const c of cases) {
     assert.deepEqual(run.calls, c.want);
   });
 }
+
+test('executeRunner: a spawn that throws at once (ENOMEM, EINVAL...) is logged and resolves -1, never rejects', async () => {
+  const { executeRunner } = await import('../../src/daemon/execute.js');
+  const { memoryLogger } = await import('../../src/util/log.js');
+  const logger = memoryLogger();
+  // A NUL byte makes child_process.spawn throw synchronously, as it does for ENOMEM.
+  const run = executeRunner({ execPath: '/bin/no\0de', execArgv: [], script: 'ldirectord', env: {}, stdio: 'ignore', timeoutMs: 5000 }, logger);
+  assert.deepEqual(await run(['a', 'b'], 'stop'), [-1, -1]);
+  assert.equal(logger.lines.filter((l) => l.startsWith('error: Can not run ldirectord a stop')).length, 1, logger.lines.join('\n'));
+});
