@@ -81,7 +81,12 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   };
 
   const stop = async (sig: string): Promise<void> => {
-    await opts.execute(config.global.execute, 'stop');
+    // Nothing may keep the engine from its cleanstop, nor reject the chain (that would crash).
+    try {
+      await opts.execute(config.global.execute, 'stop');
+    } catch (e) {
+      logger.error(`Error while stopping the execute= instances: ${errorText(e)}`);
+    }
     try {
       await engine.stop();
     } catch (e) {

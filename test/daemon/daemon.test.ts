@@ -181,3 +181,21 @@ test('a stop signal during startup waits for the engine to be up, then stops it'
     assert.deepEqual(r.host.exits, [0]);
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
+
+test('a failing execute= runner never skips the engine stop (cleanstop) nor crashes the stop', async () => {
+  const r = rig({ execute: ['other'] });
+  try {
+    await runDaemon({ ...r.opts, execute: async (_n, action) => { if (action === 'stop') throw new Error('spawn ENOMEM'); return [0]; } });
+    let unhandled: unknown;
+    const onUnhandled = (e: unknown): void => { unhandled = e; };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      r.host.signal('SIGTERM');
+      await flush();
+    } finally { process.off('unhandledRejection', onUnhandled); }
+    assert.equal(unhandled, undefined, 'no unhandled rejection');
+    assert.deepEqual(r.engine.calls, ['start', 'stop']);
+    assert.deepEqual(r.host.exits, [0]);
+    assert.ok(r.mem.lines.some((l) => l.startsWith('error: ') && l.includes('spawn ENOMEM')), r.mem.lines.join('\n'));
+  } finally { rmSync(r.dir, { recursive: true, force: true }); }
+});
