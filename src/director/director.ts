@@ -167,6 +167,10 @@ export class DirectorEngine implements Director {
       }
       this.deps.logger.info(`Purged virtual server (stop): ${ve.vstr} (${k.dests.size} real server(s))`);
     }
+    // The daemon exits right after stop: mails still being sent (the Purged ones) would be lost.
+    if (!(await this.alerts.settle(this.deps.clock, STOP_MAIL_WAIT_MS))) {
+      this.deps.logger.warn(`Gave up waiting for ${this.alerts.pending} alert mail(s) after ${STOP_MAIL_WAIT_MS / 1000} s at stop`);
+    }
     this.state = 'stopped';
   }
 
@@ -449,6 +453,9 @@ export class DirectorEngine implements Director {
     }
   }
 }
+
+/** STOP_MAIL_WAIT_MS bounds how long stop waits for alert mails (SMTP: connect 10 s + greeting 10 s). */
+const STOP_MAIL_WAIT_MS = 20_000;
 
 const CHECK_UP: HealthEvent = Object.freeze({ type: 'check', up: true });
 const CHECK_DOWN: HealthEvent = Object.freeze({ type: 'check', up: false });

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
 import type { VirtualService } from '../config/model.js';
 import { EMAIL_STATUS_BITS } from '../config/model.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { DaemonStatus, MailMessage } from './types.js';
 
@@ -40,6 +41,7 @@ interface Reminder { v: VirtualService; real: string; since: number; last: numbe
 /** Alerts sends change mails and keeps reminder state per (real, virtual). */
 export class Alerts {
   private reminders = new Map<string, Reminder>();
+  private inflight = new Set<Promise<void>>();
   sent = 0;
 
   constructor(private readonly d: AlertsDeps) {}
@@ -88,10 +90,28 @@ export class Alerts {
     const subject = v.servicename ? `[${v.servicename}] ${subject0}` : subject0;
     const msg: MailMessage = { to, from: this.d.from(), subject, text: alertBody(this.d.hostname, subject, status, v), smtp: v.smtp };
     this.sent++;
-    this.d.send(msg).catch((e: unknown) => {
+    let sending: Promise<void>;
+    try { sending = this.d.send(msg); } catch (e) { sending = Promise.reject(e); }
+    const done: Promise<void> = sending.catch((e: unknown) => {
       this.d.logger.error(`failed to send email message: ${e instanceof Error ? e.message : String(e)}`);
-    });
+    }).then(() => { this.inflight.delete(done); });
+    this.inflight.add(done);
   }
+
+  /**
+   * settle resolves true once every mail in flight is done, or false after `ms`: stop waits for
+   * its Purged mails (the original sent synchronously), since the daemon exits right after.
+   */
+  async settle(clock: Clock, ms: number): Promise<boolean> {
+    if (this.inflight.size === 0) return true;
+    let timer: TimerHandle | undefined;
+    const expired = new Promise<false>((resolve) => { timer = clock.setTimeout(() => resolve(false), ms); });
+    const all = Promise.all([...this.inflight]).then(() => true as const);
+    try { return await Promise.race([all, expired]); } finally { if (timer) clock.clearTimeout(timer); }
+  }
+
+  /** pending is the number of mails still being sent. */
+  get pending(): number { return this.inflight.size; }
 }
 
 /** SENDMAIL is where the local MTA is looked for when no smtp= is set. */

@@ -233,3 +233,47 @@ test('email reminders survive a reload for a real still down; a real dropped fro
   }
   await s.d.stop();
 });
+
+test('stop waits for the alert mails it sent (Purged ... (stop)) before it resolves: the daemon exits right after', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { emailalert: ['a@x.test'] });
+  const clock = new FakeClock();
+  const check = new ScriptedCheck(clock);
+  const pending: (() => void)[] = [];
+  const delivered: string[] = [];
+  const d = createDirector(config([v]), {
+    ipvs: new MemoryIpvs(), clock, logger: memoryLogger(), runCheck: check.fn, hostname: 'lb1', random: () => 0, pid: 1,
+    sendMail: (m) => new Promise<void>((resolve) => { pending.push(() => { delivered.push(m.subject); resolve(); }); }),
+    options: { driftIntervalMs: 0 },
+  });
+  await d.start();
+  await clock.advance(1);
+  await d.idle();
+  for (const p of pending.splice(0)) p();
+  let stopped = false;
+  const stopping = d.stop().then(() => { stopped = true; });
+  await clock.advance(100);
+  assert.equal(pending.length, 1, 'the Purged (stop) mail is being sent');
+  assert.equal(stopped, false, 'stop must not resolve while its mail is in flight');
+  pending.shift()!();
+  await stopping;
+  assert.ok(delivered.includes('Purged real server (stop): 10.1.0.1:80 (10.0.0.1:80)'), delivered.join('\n'));
+});
+
+test('stop gives up on a mail that never completes after a bound (stop never hangs)', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { emailalert: ['a@x.test'] });
+  const clock = new FakeClock();
+  const logger = memoryLogger();
+  const d = createDirector(config([v]), {
+    ipvs: new MemoryIpvs(), clock, logger, runCheck: new ScriptedCheck(clock).fn, hostname: 'lb1', random: () => 0, pid: 1,
+    sendMail: () => new Promise<void>(() => {}), options: { driftIntervalMs: 0 },
+  });
+  await d.start();
+  await clock.advance(1);
+  await d.idle();
+  let stopped = false;
+  const stopping = d.stop().then(() => { stopped = true; });
+  await clock.advance(60_000);
+  await stopping;
+  assert.equal(stopped, true);
+  assert.ok(logger.lines.some((l) => /^warn: .*mail/.test(l)), logger.lines.join('\n'));
+});
