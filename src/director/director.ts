@@ -434,22 +434,30 @@ export class DirectorEngine implements Director {
     const now = this.deps.clock.monotonic();
     if (every > 0 && now - this.lastDrift >= every && this.state === 'running') {
       this.lastDrift = now;
-      await this.idle();
-      try {
-        const changed = new Set(await this.reconciler.refresh(this.owned(this.config)));
-        for (const ve of this.virtuals.values()) {
-          if (!changed.has(ve.keyStr)) continue;
-          const d = desiredFor(ve.v, ve.reals.map((r) => ({ real: r.real, health: r.health.health, addQuiesced: r.addQuiesced })), ve.vh);
-          const n = this.reconciler.plan([d]).length;
-          if (n === 0) continue;
-          this.driftCorrections += n;
-          this.deps.logger.warn(`IPVS table drift on ${ve.vstr}: ${n} change(s) needed to restore it (changed by another tool)`);
-          this.dirty.add(ve.v.id);
-        }
-        this.kick();
-      } catch (e) {
-        this.deps.logger.error(`drift check failed: ${e instanceof Error ? e.message : String(e)}`);
+      // The re-read replaces the cached view, so it holds the write-pass slot: a pass running
+      // meanwhile would be forgotten by the cache (a real added during the re-read, then downed,
+      // stayed in the kernel). Results that arrive meanwhile go out in the pass that follows.
+      while (this.flushing) await this.flushing;
+      this.flushing = this.drift().then(() => this.flush()).finally(() => { this.flushing = undefined; });
+      await this.flushing;
+    }
+  }
+
+  /** drift re-reads the owned services and marks the virtuals another tool changed. */
+  private async drift(): Promise<void> {
+    try {
+      const changed = new Set(await this.reconciler.refresh(this.owned(this.config)));
+      for (const ve of this.virtuals.values()) {
+        if (!changed.has(ve.keyStr)) continue;
+        const d = desiredFor(ve.v, ve.reals.map((r) => ({ real: r.real, health: r.health.health, addQuiesced: r.addQuiesced })), ve.vh);
+        const n = this.reconciler.plan([d]).length;
+        if (n === 0) continue;
+        this.driftCorrections += n;
+        this.deps.logger.warn(`IPVS table drift on ${ve.vstr}: ${n} change(s) needed to restore it (changed by another tool)`);
+        this.dirty.add(ve.v.id);
       }
+    } catch (e) {
+      this.deps.logger.error(`drift check failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 }

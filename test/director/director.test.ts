@@ -319,3 +319,33 @@ test('stop: a refused delService is logged as a stop failure, not as "will retry
   assert.ok(!after.some((l) => /will retry/.test(l)), after.join('\n'));
   assert.ok(!after.some((l) => /^info: Purged virtual server/.test(l)));
 });
+
+test('a write made while the drift re-read is in flight is not forgotten: a real that then goes down is removed at once', async () => {
+  const ipvs = new MemoryIpvs();
+  const listDests = ipvs.listDests.bind(ipvs);
+  let gate: Promise<void> | undefined;
+  let release = (): void => {};
+  // The re-read takes its snapshot, then the reply is slow (a big table, a busy kernel).
+  ipvs.listDests = async (k) => { const snap = await listDests(k); if (gate) await gate; return snap; };
+  const s = setup(config([V1()]), ipvs);
+  const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+  s.check.health.set('10.1.0.2', false);
+  await s.d.start();
+  await s.clock.advance(29_000);
+  await s.d.idle();
+  assert.deepEqual((await listDests(key)).map((d) => d.address), ['10.1.0.1']);
+  gate = new Promise<void>((r) => { release = r; });
+  await s.clock.advance(1_000); // the drift re-read starts and hangs in listDests
+  s.check.health.set('10.1.0.2', true);
+  await s.clock.advance(5_000); // 10.1.0.2 passes its check during the re-read
+  gate = undefined;
+  release();
+  await s.clock.advance(1);
+  await s.d.idle();
+  assert.deepEqual((await listDests(key)).map((d) => d.address).sort(), ['10.1.0.1', '10.1.0.2']);
+  s.check.health.set('10.1.0.2', false);
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  assert.deepEqual((await listDests(key)).map((d) => d.address), ['10.1.0.1'], 'the dead real must leave the table now, not at the next drift pass');
+  await s.d.stop();
+});
