@@ -114,6 +114,8 @@ export class DirectorEngine implements Director {
   }
 
   async reload(config: Config): Promise<void> {
+    // A reload during the first round must not end 'starting' (emailalertstatus, PR #760).
+    const wasStarting = this.state === 'starting';
     this.state = 'reloading';
     const oldProbes = new Set(this.subs.keys());
     const old = new Map<string, RealEntry>();
@@ -134,7 +136,8 @@ export class DirectorEngine implements Director {
     for (const ve of this.virtuals.values()) { this.evaluate(ve); this.dirty.add(ve.v.id); }
     await this.writeNow();
     this.syncProbes(oldProbes);
-    this.state = 'running';
+    this.state = wasStarting ? 'starting' : 'running';
+    this.maybeRunning();
   }
 
   async stop(): Promise<void> {

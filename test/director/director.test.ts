@@ -349,3 +349,18 @@ test('a write made while the drift re-read is in flight is not forgotten: a real
   assert.deepEqual((await listDests(key)).map((d) => d.address), ['10.1.0.1'], 'the dead real must leave the table now, not at the next drift pass');
   await s.d.stop();
 });
+
+test('a reload during the first round keeps the status starting until every real has answered', async () => {
+  const s = setup(config([V1()]));
+  await s.d.start();
+  assert.equal(s.d.status().status, 'starting');
+  await s.d.reload(config([V1()]));
+  assert.equal(s.d.status().status, 'starting', 'no real has answered yet');
+  await s.clock.advance(10_000);
+  await s.d.idle();
+  await s.clock.advance(1);
+  assert.equal(s.d.status().status, 'running');
+  await s.d.reload(config([V1()]));
+  assert.equal(s.d.status().status, 'running');
+  await s.d.stop();
+});
