@@ -61,11 +61,15 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   let stopping = false;
   let started = false;
   let pendingStop: string | undefined;
+  let reloadWhenUp = false;
   let chain: Promise<void> = Promise.resolve();
   let keepAlive: TimerHandle | undefined;
 
   // Autoreload (engine side) and HUP share one path: queued on the chain, never overlapping.
   const enqueueReload = (trigger: 'signal' | 'request'): Promise<void> => {
+    // The watcher has already taken the new file's digest: a request during startup is kept for
+    // later, or the change would never apply. (Not awaited: a failed start must not wait on it.)
+    if (!started && !stopping && trigger === 'request') reloadWhenUp = true;
     if (stopping || !started) return Promise.resolve();
     chain = chain.then(() => reload(trigger)).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
     return chain;
@@ -159,4 +163,5 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   started = true;
   opts.ready?.({ ok: true, pid: host.pid });
   if (pendingStop) chain = chain.then(() => stop(pendingStop as string));
+  else if (reloadWhenUp) void enqueueReload('request');
 }

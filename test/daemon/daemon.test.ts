@@ -199,3 +199,20 @@ test('a failing execute= runner never skips the engine stop (cleanstop) nor cras
     assert.ok(r.mem.lines.some((l) => l.startsWith('error: ') && l.includes('spawn ENOMEM')), r.mem.lines.join('\n'));
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
+
+test('an autoreload request while the daemon is still starting is carried out once it is up (not lost)', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((res) => { release = res; });
+  const r = rig({ engine: recordingEngine({ gate }) });
+  try {
+    const running = runDaemon(r.opts);
+    await flush();
+    // The watcher has taken the new digest: if this request is dropped, the change never applies.
+    await r.deps!.requestReload!();
+    release();
+    await running;
+    await flush();
+    assert.deepEqual(r.engine.calls, ['start', 'reload']);
+    assert.deepEqual(r.host.exits, []);
+  } finally { rmSync(r.dir, { recursive: true, force: true }); }
+});
