@@ -10,7 +10,10 @@ export function spawnExec(argv: readonly string[]): Promise<number> {
   return new Promise((resolve) => {
     const [cmd, ...args] = argv;
     if (!cmd) { resolve(127); return; }
-    const child = spawn(cmd, args, { stdio: 'ignore' });
+    let child;
+    // spawn throws at once for some errors (ENOMEM on fork, invalid arguments) instead of
+    // emitting 'error'; callers such as the autoreload watcher rely on "never rejects".
+    try { child = spawn(cmd, args, { stdio: 'ignore' }); } catch { resolve(127); return; }
     child.on('error', () => resolve(127));
     child.on('close', (code, sig) => {
       resolve(code ?? 128 + (sig ? (constants.signals as Record<string, number>)[sig] ?? 0 : 0));

@@ -61,3 +61,10 @@ test('autoreload: a watcher error (e.g. inotify ENOSPC) is logged, never thrown 
   assert.doesNotThrow(() => fake.emit('error', err));
   assert.ok(logger.lines.some((l) => l.startsWith('error: ') && l.includes(file) && l.includes('ENOSPC')), logger.lines.join('\n'));
 });
+
+test('spawnExec keeps its contract (never rejects) when spawn throws at once (ENOMEM, invalid argument)', async () => {
+  const { spawnExec } = await import('../../src/director/exec.js');
+  // A NUL byte makes child_process.spawn throw synchronously, as a failed fork (ENOMEM) does.
+  assert.equal(await spawnExec(['/bin/no\0pe', 'x']), 127);
+  assert.equal(await spawnExec(['/bin/true']), 0);
+});
