@@ -126,6 +126,7 @@ export class DirectorEngine implements Director {
       if (!newOwned.has(ve.keyStr)) this.removals.push({ key: ve.key, vstr: ve.vstr });
     }
     this.config = config;
+    this.scheduler.setMaxChecks(config.global.maxchecks);
     this.maintenance = this.makeMaintenance(config);
     this.build(config, old, oldVirtuals);
     this.alerts.retain((v, rs) => {

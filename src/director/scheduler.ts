@@ -74,10 +74,12 @@ export class Scheduler {
   private queue: Probe[] = [];
   private running = 0;
   private stopped = false;
+  private maxChecks: number;
   private readonly timers: TimerHeap<Probe>;
   checksRun = 0;
 
   constructor(private readonly o: SchedulerOptions) {
+    this.maxChecks = o.maxChecks;
     this.timers = new TimerHeap<Probe>(o.clock, (e) => {
       const p = e.target;
       if (e.type === DUE) { if (e.token === p.dueToken) this.due(p); }
@@ -117,6 +119,12 @@ export class Scheduler {
     }
   }
 
+  /** setMaxChecks changes the cap (reload); a raised cap starts queued probes at once. */
+  setMaxChecks(n: number): void {
+    this.maxChecks = n;
+    if (!this.stopped) this.drain();
+  }
+
   /** stop removes every probe. */
   stop(): void {
     this.stopped = true;
@@ -126,7 +134,7 @@ export class Scheduler {
 
   private due(p: Probe): void {
     if (p.removed || this.stopped) return;
-    if (this.o.maxChecks > 0 && this.running >= this.o.maxChecks) {
+    if (this.maxChecks > 0 && this.running >= this.maxChecks) {
       p.queued = true;
       this.queue.push(p);
       return;
@@ -200,7 +208,7 @@ export class Scheduler {
   }
 
   private drain(): void {
-    while (this.queue.length > 0 && (this.o.maxChecks <= 0 || this.running < this.o.maxChecks)) {
+    while (this.queue.length > 0 && (this.maxChecks <= 0 || this.running < this.maxChecks)) {
       const p = this.queue.shift()!;
       p.queued = false;
       if (!p.removed) this.start(p);

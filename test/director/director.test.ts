@@ -364,3 +364,16 @@ test('a reload during the first round keeps the status starting until every real
   assert.equal(s.d.status().status, 'running');
   await s.d.stop();
 });
+
+test('reload applies a changed maxchecks to the running scheduler', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2'), real('10.1.0.3')]);
+  const s = setup(config([v], { maxchecks: 1 }));
+  for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3']) s.check.hang.add(a);
+  await s.d.start();
+  await s.clock.advance(5_100);
+  assert.equal(s.check.calls.length, 1, 'maxchecks=1: one check at a time');
+  await s.d.reload(config([v], { maxchecks: 3 }));
+  await s.clock.advance(1);
+  assert.equal(s.check.calls.length, 3, 'maxchecks=3 after the reload: the queued checks start');
+  await s.d.stop();
+});
