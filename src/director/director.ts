@@ -64,6 +64,8 @@ export class DirectorEngine implements Director {
   private tickTimer: TimerHandle | undefined;
   private lastDrift = 0;
   private driftCorrections = 0;
+  /** monitorfiles whose last write failed (their error is logged once). */
+  private readonly monitorFailing = new Set<string>();
   private readonly alerts: Alerts;
   private maintenance: Maintenance | undefined;
   private readonly hostname: string;
@@ -314,7 +316,15 @@ export class DirectorEngine implements Director {
     if (v.monitorfile && monitorLogs(r.forced ? 'maintenance' : e.probe.spec.kind, r.up)) {
       const line = monitorLine(now, this.pid, e.realId, r.up, r.message);
       const append = this.deps.fs ? this.deps.fs.appendFile(v.monitorfile, line) : fsp.appendFile(v.monitorfile, line);
-      append.catch((err: unknown) => this.deps.logger.error(`Error writing to monitorfile '${v.monitorfile}': ${String(err)}`));
+      const file = v.monitorfile;
+      // Logged once per outage, not once per check (thousands of lines a minute otherwise).
+      append.then(() => {
+        if (this.monitorFailing.delete(file)) this.deps.logger.info(`Writing to monitorfile '${file}' again`);
+      }, (err: unknown) => {
+        if (this.monitorFailing.has(file)) return;
+        this.monitorFailing.add(file);
+        this.deps.logger.error(`Error writing to monitorfile '${file}': ${err instanceof Error ? err.message : String(err)}`);
+      });
     }
     // The virtual is evaluated in the next write pass, so results of one tick (e.g. one real
     // going down as another comes up) count as one change: no fallback flap in between.

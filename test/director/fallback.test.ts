@@ -277,3 +277,30 @@ test('stop gives up on a mail that never completes after a bound (stop never han
   assert.equal(stopped, true);
   assert.ok(logger.lines.some((l) => /^warn: .*mail/.test(l)), logger.lines.join('\n'));
 });
+
+test('monitorfile that cannot be written (missing directory): one error line, not one per check; recovery is logged', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { monitorfile: '/nonexistent/mon' });
+  const clock = new FakeClock();
+  const logger = memoryLogger();
+  let broken = true;
+  const d = createDirector(config([v]), {
+    ipvs: new MemoryIpvs(), clock, logger, runCheck: new ScriptedCheck(clock).fn, hostname: 'lb1', random: () => 0, pid: 1,
+    fs: {
+      readdir: async () => [],
+      appendFile: async () => { if (broken) throw Object.assign(new Error("ENOENT: no such file or directory, open '/nonexistent/mon'"), { code: 'ENOENT' }); },
+    },
+    options: { driftIntervalMs: 0 },
+  });
+  await d.start();
+  await clock.advance(50_001); // 6 checks
+  await d.idle();
+  const errors = () => logger.lines.filter((l) => l.startsWith('error: ') && l.includes('/nonexistent/mon'));
+  assert.equal(errors().length, 1, logger.lines.join('\n'));
+  broken = false;
+  await clock.advance(10_000);
+  assert.ok(logger.lines.some((l) => l.startsWith('info: ') && l.includes('/nonexistent/mon')), logger.lines.join('\n'));
+  broken = true;
+  await clock.advance(10_000);
+  assert.equal(errors().length, 2, 'a new failure after a recovery is logged again');
+  await d.stop();
+});
