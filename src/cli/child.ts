@@ -32,8 +32,21 @@ function report(r: Readiness): void {
   }
 }
 
-/** runDaemonChild runs the daemon; on a startup failure it reports and exits non-zero. */
+/**
+ * runDaemonChild runs the daemon; on a startup failure it reports and exits non-zero. Anything
+ * thrown before readiness (a bug, a rejected promise) is reported to the waiting `start` with its
+ * message instead of surfacing there as a bare "exited during startup".
+ */
 export async function runDaemonChild(deps: CliDeps): Promise<void> {
+  try {
+    await startChild(deps);
+  } catch (e) {
+    report({ ok: false, message: `daemon startup failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}` });
+    process.exit(1);
+  }
+}
+
+async function startChild(deps: CliDeps): Promise<void> {
   const configPath = deps.env[CHILD_ENV.config] ?? '';
   // Not inherited by the execute= instances we start: they are CLI runs of their own.
   delete deps.env[CHILD_ENV.marker];
