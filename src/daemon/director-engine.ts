@@ -4,6 +4,7 @@
  * The handle is opened in start() (not in the factory) so an unavailable IPVS becomes a start
  * error the `start` command reports, not a crash.
  */
+import { preloadChecks } from '../checks/registry.js';
 import { runCheck } from '../checks/run.js';
 import type { Config } from '../config/model.js';
 import { createDirector, watchConfig, type ConfigWatcher, type Director } from '../director/index.js';
@@ -49,12 +50,14 @@ export function directorEngineFactory(
       get director() { return director; },
       async start() {
         ipvs = await openHandle();
+        await preloadChecks(checksUsedBy(config));
         director = createDirector(config, { ipvs, clock: deps.clock, logger: deps.logger, runCheck });
         await director.start();
         await startWatcher();
       },
       async reload(next: Config) {
         if (!director) throw new Error('engine not started');
+        await preloadChecks(checksUsedBy(next));
         await director.reload(next);
         config = next;
       },
@@ -71,4 +74,17 @@ export function directorEngineFactory(
       },
     };
   };
+}
+
+/** checksUsedBy lists the check kinds and services a config's virtuals can run. */
+export function checksUsedBy(config: Config): { kinds: Set<'connect' | 'ping' | 'external' | 'external-perl' | 'on' | 'off'>; services: Set<Config['virtuals'][number]['service']> } {
+  const kinds = new Set<'connect' | 'ping' | 'external' | 'external-perl' | 'on' | 'off'>();
+  const services = new Set<Config['virtuals'][number]['service']>();
+  for (const v of config.virtuals) {
+    const k = v.checktype.kind;
+    if (k === 'negotiate' || k === 'combined') services.add(v.service);
+    if (k === 'combined' || k === 'connect') kinds.add(v.protocol === 'udp' ? 'ping' : 'connect');
+    if (k === 'ping' || k === 'external' || k === 'external-perl' || k === 'on' || k === 'off') kinds.add(k);
+  }
+  return { kinds, services };
 }

@@ -6,7 +6,6 @@
  * /usr/sbin/sendmail when it exists.
  */
 import { existsSync } from 'node:fs';
-import { createTransport } from 'nodemailer';
 import type { VirtualService } from '../config/model.js';
 import { EMAIL_STATUS_BITS } from '../config/model.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
@@ -124,6 +123,8 @@ export const SENDMAIL = '/usr/sbin/sendmail';
 export function nodemailerSend(opts: { sendmailPath?: string } = {}): (m: MailMessage) => Promise<void> {
   const sendmail = opts.sendmailPath ?? SENDMAIL;
   return async (m) => {
+    // Loaded on the first alert: most directors never mail, and start-up time matters (lab bench).
+    const { createTransport } = await import('nodemailer');
     let transport;
     if (m.smtp) {
       const [host, port] = m.smtp.split(':');

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigText, type Config } from '../../src/config/index.js';
-import { directorEngineFactory } from '../../src/daemon/director-engine.js';
+import { checksUsedBy, directorEngineFactory } from '../../src/daemon/director-engine.js';
 import { MemoryIpvs } from '../../src/ipvs/memory.js';
 import { systemClock } from '../../src/util/clock.js';
 import { memoryLogger } from '../../src/util/log.js';
@@ -98,4 +98,29 @@ test('director engine: autoreload=yes asks the daemon to reload on a content cha
   } finally {
     await engine.stop();
   }
+});
+
+test('checksUsedBy: the kinds and services each checktype can run (preloaded before the first round)', async () => {
+  const cfg = await load(`virtual=10.9.9.9:80
+\treal=127.0.0.2:80 masq
+\tchecktype=negotiate
+\tservice=http
+
+virtual=10.9.9.9:25
+\treal=127.0.0.2:25 masq
+\tchecktype=3
+\tservice=smtp
+
+virtual=10.9.9.9:53
+\treal=127.0.0.2:53 masq
+\tchecktype=connect
+
+virtual=10.9.9.9:443
+\treal=127.0.0.2:443 masq
+\tchecktype=external
+\tservice=https
+`);
+  const used = checksUsedBy(cfg);
+  assert.deepEqual([...used.services].sort(), ['http', 'smtp']);
+  assert.deepEqual([...used.kinds].sort(), ['connect', 'external', 'ping']);
 });
