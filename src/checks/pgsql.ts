@@ -1,6 +1,8 @@
 import pg from 'pg';
 import type { CheckFn } from './types.js';
 import { LIBRARY_SLACK_MS, sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
+import { guardedSocket } from './sql/guarded-socket.js';
+import { pgFrameInspector } from './sql/pg-frames.js';
 
 /**
  * runPgsql connects with node-postgres and runs the statement once (simple query protocol, as
@@ -16,6 +18,9 @@ const runPgsql: SqlDriver = async (t, d) => {
     // A little after our deadline: ours must fire first (and name the timeout), pg's is the backstop.
     connectionTimeoutMillis: Math.ceil(d.remainingMs()) + LIBRARY_SLACK_MS,
     application_name: 'ldirectord',
+    // Our socket: pg parses inside its 'data' listener, and a hostile reply must not throw from
+    // there, loop in there or make it buffer without bound (guarded-socket.ts, pg-frames.ts).
+    stream: () => guardedSocket(t.maxBytes, pgFrameInspector()),
   });
   d.defer(() => {
     client.connection.stream.destroy();

@@ -18,6 +18,8 @@ export interface SqlTarget {
   readonly database: string;
   /** The statement: the request without its leading "/". */
   readonly query: string;
+  /** Most reply bytes a driver may read (maxresponsebytes), where the driver lets us count. */
+  readonly maxBytes: number;
 }
 
 /**
@@ -53,7 +55,7 @@ export function sqlCheck(driver: SqlDriver): CheckFn {
 function targetOf(spec: CheckSpec, query: string): SqlTarget {
   return {
     host: spec.realAddress, port: spec.checkPort, user: spec.login, password: spec.passwd,
-    database: spec.database, query,
+    database: spec.database, query, maxBytes: spec.maxBytes,
   };
 }
 

@@ -34,6 +34,7 @@ describe('sql checks against servers that are not databases', () => {
   let garbage: Awaited<ReturnType<typeof counting>> | undefined;
   let slam: Awaited<ReturnType<typeof counting>> | undefined;
   let zeros: Awaited<ReturnType<typeof counting>> | undefined;
+  const hostile = new Map<string, Awaited<ReturnType<typeof counting>>>();
   before(async () => {
     hung = await counting((s) => s.resume());
     // Speaks first and answers anything with a line of text, keeping the connection open.
@@ -47,7 +48,32 @@ describe('sql checks against servers that are not databases', () => {
     // such a header without consuming it, blocking the event loop until the heap ran out).
     zeros = await counting((s) => { s.resume(); s.write(Buffer.alloc(2000)); });
   });
-  after(async () => { await hung?.close(); await garbage?.close(); await slam?.close(); await zeros?.close(); });
+  // Replies that the drivers' parsers choke on. pg-protocol parses inside the socket's 'data'
+  // listener, so a throw there was an uncaught exception (the daemon died), and it buffers a
+  // message of any announced length (a stream of "A" announces a 1 GiB NotificationResponse).
+  const HOSTILE: Record<string, (s: Socket) => void> = {
+    'an endless stream of "A"': (s) => {
+      const chunk = Buffer.alloc(65536, 'A');
+      const pump = (): void => { while (!s.destroyed && s.write(chunk)); };
+      s.on('drain', pump);
+      s.on('error', () => undefined);
+      pump();
+    },
+    'an authentication request of an unknown kind': (s) => { s.write(Buffer.from('520000000868ae7972', 'hex')); },
+    'a CopyInResponse with a negative column count': (s) => { s.write(Buffer.from('47000000070080ff', 'hex')); },
+    'a DataRow whose field runs past the message': (s) => { s.write(Buffer.from('440000000a000100000fff7f', 'hex')); },
+    // pg-protocol reads ErrorResponse/NoticeResponse fields until a NUL field type; past the end
+    // of the data it reads '' forever: a synchronous loop that froze the daemon.
+    'a NoticeResponse without its terminator': (s) => { s.write(Buffer.from('4e00000004', 'hex')); },
+    'an ErrorResponse whose last field is unterminated': (s) => { s.write(Buffer.from('45000000084d6f6f70', 'hex')); },
+  };
+  before(async () => {
+    for (const [what, behave] of Object.entries(HOSTILE)) hostile.set(what, await counting((s) => { s.resume(); behave(s); }));
+  });
+  after(async () => {
+    await hung?.close(); await garbage?.close(); await slam?.close(); await zeros?.close();
+    for (const srv of hostile.values()) await srv.close();
+  });
 
   for (const { name, fn } of drivers) {
     const spec = (port: number) => specFor({
@@ -72,21 +98,25 @@ describe('sql checks against servers that are not databases', () => {
       assert.equal(r.up, false);
       assert.doesNotMatch(r.message, /timeout/);
     });
-    test(`${name}: zero-length packet headers: down within the deadline, the event loop keeps running`, async () => {
-      let ticks = 0;
-      const ticker = setInterval(() => { ticks++; }, 20);
-      try {
-        const t0 = performance.now();
-        const r = await fn(spec(zeros!.port), never(), {});
-        const took = performance.now() - t0;
-        assert.equal(r.up, false);
-        assert.ok(took < TIMEOUT + MARGIN, `took ${took} ms`);
-        assert.ok(ticks >= Math.floor(took / 20 / 4), `event loop blocked: ${ticks} ticks in ${took} ms`);
-      } finally {
-        clearInterval(ticker);
-      }
+    test(`${name}: zero-length packet headers: down within the deadline (a driver that loops on them never returns)`, async () => {
+      const t0 = performance.now();
+      const r = await fn(spec(zeros!.port), never(), {});
+      const took = performance.now() - t0;
+      assert.equal(r.up, false);
+      assert.ok(took < TIMEOUT + MARGIN, `took ${took} ms`);
       assert.equal(await settled(() => zeros!.open(), 1000), 0, 'connection left open');
     });
+    for (const what of Object.keys(HOSTILE)) {
+      test(`${name}: ${what}: down, no uncaught exception, socket released`, async () => {
+        const srv = hostile.get(what)!;
+        const r = await fn(spec(srv.port), never(), {});
+        assert.equal(r.up, false);
+        // More than maxBytes of reply is an answer in itself: no waiting for the deadline while
+        // the driver buffers (towards 1 GiB, where pg-protocol threw ERR_STRING_TOO_LONG).
+        if (what.startsWith('an endless')) assert.doesNotMatch(r.message, /timeout/);
+        assert.equal(await settled(() => srv.open(), 1000), 0, 'connection left open');
+      });
+    }
     test(`${name}: nothing listening: refused`, async () => {
       const r = await fn(spec(await freePort(HOST)), never(), {});
       assert.equal(r.up, false);
