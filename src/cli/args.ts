@@ -9,7 +9,6 @@
  * The test options (--confdir, --piddir, --stop-timeout) are extensions; the environment
  * variables LDIRECTORD_CONFDIR/PIDDIR/STOP_TIMEOUT do the same without changing the command line.
  */
-import yargs from 'yargs';
 
 /** ACTIONS are the original's actions plus `configtest`. */
 export const ACTIONS = ['start', 'stop', 'restart', 'try-restart', 'reload', 'force-reload', 'status', 'configtest'] as const;
@@ -39,8 +38,12 @@ function isAction(s: string): s is Action {
   return (ACTIONS as readonly string[]).includes(s);
 }
 
-/** parseArgs parses the arguments after the program name. */
-export function parseArgs(argv: readonly string[]): ParsedArgs {
+/**
+ * parseArgs parses the arguments after the program name. yargs is loaded here, on demand: the
+ * daemon child gets its arguments already parsed and never pays for it.
+ */
+export async function parseArgs(argv: readonly string[]): Promise<ParsedArgs> {
+  const { default: yargs } = await import('yargs');
   let failure: string | undefined;
   const parsed = yargs([...argv])
     .version(false)

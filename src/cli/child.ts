@@ -9,10 +9,21 @@ import { runDaemon, type Readiness } from '../daemon/daemon.js';
 import { executeRunner } from '../daemon/execute.js';
 import { SwitchableLogger } from '../daemon/logger.js';
 import { pidFilePath } from '../daemon/pidfile.js';
-import { parseArgs } from './args.js';
+import { parseArgs, type RunArgs } from './args.js';
 import type { CliDeps } from './invocation.js';
 import { CHILD_ENV, READY_FD, settingsFrom } from './settings.js';
 import { guardCrashes, loggerOpener, processHost } from './start.js';
+
+/** passedArgs reads the RunArgs the parent `start` parsed (undefined: parse argv instead). */
+function passedArgs(json: string | undefined): RunArgs | undefined {
+  if (!json) return undefined;
+  try {
+    const a = JSON.parse(json) as RunArgs;
+    return a && a.kind === 'run' && typeof a.action === 'string' ? a : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** isDaemonChild tells whether this process is the detached child of a `start`. */
 export function isDaemonChild(env: NodeJS.ProcessEnv): boolean {
@@ -51,11 +62,13 @@ async function startChild(deps: CliDeps): Promise<void> {
   // Not inherited by the execute= instances we start: they are CLI runs of their own.
   delete deps.env[CHILD_ENV.marker];
   delete deps.env[CHILD_ENV.config];
+  const passed = deps.env[CHILD_ENV.args];
+  delete deps.env[CHILD_ENV.args];
   const fail = (message: string, code: number): void => {
     report({ ok: false, message });
     process.exit(code);
   };
-  const args = parseArgs(deps.rawArgs);
+  const args = passedArgs(passed) ?? await parseArgs(deps.rawArgs);
   if (args.kind !== 'run') return fail('daemon child started with unusable arguments', 1);
   const settings = settingsFrom(args, deps.env);
   const name = args.config === undefined ? 'ldirectord' : basename(args.config);

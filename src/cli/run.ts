@@ -14,7 +14,7 @@ export async function runCli(deps: CliDeps): Promise<ActionOutcome> {
     return 'foreground';
   }
   const { io } = deps;
-  const args = parseArgs(deps.rawArgs);
+  const args = await parseArgs(deps.rawArgs);
   switch (args.kind) {
     case 'help':
       io.stdout(helpText());

@@ -50,6 +50,8 @@ export function settingsFrom(args: RunArgs, env: NodeJS.ProcessEnv): Settings {
 export const CHILD_ENV = Object.freeze({
   marker: 'LDIRECTORD_DAEMON_CHILD',
   config: 'LDIRECTORD_DAEMON_CONFIG',
+  /** The parent's parsed RunArgs as JSON: the child need not load yargs (~1 s in the kernel lab). */
+  args: 'LDIRECTORD_DAEMON_ARGS',
 });
 
 /** READY_FD is the pipe on which the detached child reports readiness to `start`. */

@@ -79,7 +79,7 @@ function detached(inv: Invocation): Promise<StartOutcome> {
     detached: true,
     cwd: '/',
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-    env: { ...deps.env, [CHILD_ENV.marker]: '1', [CHILD_ENV.config]: inv.configPath },
+    env: { ...deps.env, [CHILD_ENV.marker]: '1', [CHILD_ENV.config]: inv.configPath, [CHILD_ENV.args]: JSON.stringify(inv.args) },
   });
   return new Promise((resolve) => {
     let text = '';

@@ -30,8 +30,8 @@ const cases: { desc: string; argv: string[]; want: Partial<ParsedArgs> & { kind:
 ];
 
 for (const c of cases) {
-  test(`parseArgs: ${c.desc}`, () => {
-    const got = parseArgs(c.argv) as unknown as Record<string, unknown>;
+  test(`parseArgs: ${c.desc}`, async () => {
+    const got = (await parseArgs(c.argv)) as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(c.want)) assert.deepEqual(got[k], v, `${k} in ${JSON.stringify(got)}`);
   });
 }
