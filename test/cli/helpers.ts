@@ -4,6 +4,7 @@
  * LDIRECTORD_PIDDIR pointing into it. Every daemon a test starts is killed in `cleanup`, also
  * when the test failed.
  */
+import { pollUntil } from '../harness/wait.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -134,13 +135,8 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** waitFor polls `pred` until true or the deadline; returns the last value of pred. */
-export async function waitFor(pred: () => boolean, timeoutMs = 10_000, stepMs = 50): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    await sleep(stepMs);
-  }
-  return pred();
+export function waitFor(pred: () => boolean, timeoutMs = 10_000, stepMs = 50): Promise<boolean> {
+  return pollUntil(pred, timeoutMs, stepMs);
 }
 
 /** alive tells whether a pid exists and is not a zombie. */

@@ -1,3 +1,4 @@
+import { waitUntil } from '../harness/wait.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
@@ -27,13 +28,7 @@ virtual=10.9.9.9:80
 \tservice=http
 `;
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = (cond: () => boolean, ms = 5000): Promise<void> => waitUntil('condition not reached', cond, ms, 20);
 
 test('director engine: start programs IPVS, reload edits the weight, stop cleans up and closes the handle', async () => {
   const ipvs = new MemoryIpvs();

@@ -1,4 +1,5 @@
 /** Test doubles for the daemon: a manual clock, a fake process host, a recording engine. */
+import { pollUntil } from '../harness/wait.js';
 import { EventEmitter } from 'node:events';
 import type { Config, LoadResult } from '../../src/config/model.js';
 import type { Clock, TimerHandle } from '../../src/util/clock.js';
@@ -77,12 +78,7 @@ export async function flush(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 
-/** waitFor polls `pred` until true or the deadline. */
-export async function waitFor(pred: () => boolean, timeoutMs = 5000): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (pred()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return pred();
+/** waitFor polls `pred` every 20 ms until true or the deadline. */
+export function waitFor(pred: () => boolean, timeoutMs = 5000): Promise<boolean> {
+  return pollUntil(pred, timeoutMs, 20);
 }

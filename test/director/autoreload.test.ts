@@ -1,3 +1,4 @@
+import { waitUntil } from '../harness/wait.js';
 import { test } from 'node:test';
 import { EventEmitter } from 'node:events';
 import assert from 'node:assert/strict';
@@ -7,13 +8,7 @@ import { join } from 'node:path';
 import { watchConfig } from '../../src/director/autoreload.js';
 import { memoryLogger } from '../../src/util/log.js';
 
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${cond.toString()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const waitFor = (cond: () => boolean, ms = 5000): Promise<void> => waitUntil(`timed out: ${cond.toString()}`, cond, ms, 20);
 
 test('autoreload: content change reloads and runs the callback with the full path; touch does nothing', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ld-autoreload-'));

@@ -14,3 +14,4 @@ export {
   makeSpec, serviceSpec, specFor, never, CTX, MARGIN_MS, assertTimedOut, timed, assertDownAfterStop,
 } from './spec.js';
 export { createNetns, type Netns } from './netns.js';
+export { pollUntil, waitUntil } from './wait.js';

@@ -2,6 +2,7 @@
  * UDP test helpers shared by the dns, radius and sip check tests (the common harness in
  * test/harness/ is TCP-only): free UDP ports, in-process UDP responders, readiness by probing.
  */
+import { waitUntil } from '../../harness/wait.js';
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { freePort } from '../../harness/index.js';
 
@@ -67,11 +68,6 @@ export function startUdpServer(
 }
 
 /** waitFor polls `probe` every 100 ms until it is true, or throws after `timeoutMs`. */
-export async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await probe()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what} not ready after ${timeoutMs} ms`);
+export function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  return waitUntil(`${what} not ready`, probe, timeoutMs, 100);
 }
