@@ -6,14 +6,15 @@
  */
 import { preloadChecks } from '../checks/registry.js';
 import { runCheck } from '../checks/run.js';
-import type { Config } from '../config/model.js';
+import type { CheckKind } from '../checks/types.js';
+import type { Config, ServiceName } from '../config/model.js';
 import { createDirector, watchConfig, type ConfigWatcher, type Director } from '../director/index.js';
 import { openIpvs } from '../ipvs/index.js';
 import type { IpvsHandle } from '../ipvs/types.js';
 import type { Engine, EngineDeps, EngineFactory } from './engine.js';
 
-/** EngineHooks lets the daemon observe the running director (status, metrics). */
-export interface DirectorEngine extends Engine {
+/** WiredEngine is the Engine plus the running director, for status and metrics. */
+export interface WiredEngine extends Engine {
   /** The director, once started (undefined before start and after stop). */
   readonly director: Director | undefined;
 }
@@ -26,7 +27,7 @@ export interface DirectorEngine extends Engine {
 export function directorEngineFactory(
   openHandle: () => Promise<IpvsHandle> = () => openIpvs(),
 ): EngineFactory {
-  return (initial: Config, deps: EngineDeps): DirectorEngine => {
+  return (initial: Config, deps: EngineDeps): WiredEngine => {
     let config = initial;
     let ipvs: IpvsHandle | undefined;
     let director: Director | undefined;
@@ -77,9 +78,9 @@ export function directorEngineFactory(
 }
 
 /** checksUsedBy lists the check kinds and services a config's virtuals can run. */
-export function checksUsedBy(config: Config): { kinds: Set<'connect' | 'ping' | 'external' | 'external-perl' | 'on' | 'off'>; services: Set<Config['virtuals'][number]['service']> } {
-  const kinds = new Set<'connect' | 'ping' | 'external' | 'external-perl' | 'on' | 'off'>();
-  const services = new Set<Config['virtuals'][number]['service']>();
+export function checksUsedBy(config: Config): { kinds: Set<Exclude<CheckKind, 'negotiate'>>; services: Set<ServiceName> } {
+  const kinds = new Set<Exclude<CheckKind, 'negotiate'>>();
+  const services = new Set<ServiceName>();
   for (const v of config.virtuals) {
     const k = v.checktype.kind;
     if (k === 'negotiate' || k === 'combined') services.add(v.service);
