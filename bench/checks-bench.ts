@@ -8,7 +8,8 @@
  * Reports checks/s, CPU microseconds per check of this (checker) process, p50/p99 latency and
  * the server's CPU and the host's load average (the figures are only as good as the machine is idle).
  * Run: npm run bench:checks  [-- --seconds 5 --targets 1000,10000 --rates 1000,10000 --kinds connect,http]
- * --kinds floor-http / node-http add reference rows (bare socket, node:http), which are not checks.
+ * --kinds floor-http / node-http / undici-http add reference rows (bare socket, node:http, undici),
+ * which are not checks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { request as httpRequest } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { runCheck } from '../src/checks/run.js';
 import type { CheckResult, CheckSpec } from '../src/checks/types.js';
+import { fetchOnce } from '../src/checks/lib/http-fetch.js';
+import { Client as UndiciClient } from 'undici';
 import { freePorts, makeTempDir, makeSpec, startNginx, type ServerProcess, type TempDir } from '../test/harness/index.js';
 
 const arg = (name: string, def: string): string => {
@@ -134,6 +137,23 @@ function nodeHttpGet(spec: CheckSpec): Promise<CheckResult> {
   });
 }
 
+/**
+ * undiciHttpGet is NOT a check: the same GET through undici (a new Client per check, the
+ * handler API, keepAlive off), i.e. what the http check ran before it moved to its own wire
+ * client (src/checks/lib/http-wire.ts); kept to compare the two side by side (kind undici-http).
+ */
+async function undiciHttpGet(spec: CheckSpec): Promise<CheckResult> {
+  const t0 = performance.now();
+  const url = new URL(`http://${spec.realAddress}:${spec.checkPort}${spec.request}`);
+  const client = new UndiciClient(url.origin, { pipelining: 1, connect: { keepAlive: false } });
+  try {
+    const r = await fetchOnce(client, url, 'GET', spec.realAddress, new AbortController().signal, spec.maxBytes);
+    return { up: r.statusCode === 200 && r.body.toString('latin1').includes(spec.receive), message: '-', durationMs: performance.now() - t0 };
+  } catch (e) {
+    return { up: false, message: (e as NodeJS.ErrnoException).code ?? 'error', durationMs: performance.now() - t0 };
+  }
+}
+
 interface Figures { checks: number; failed: number; seconds: number; cpuUs: number; lat: number[]; serverCpu: number; firstError?: string }
 
 function percentile(sorted: number[], p: number): number {
@@ -194,8 +214,9 @@ async function main(): Promise<void> {
   for (const kind of KINDS) {
     for (const n of TARGETS) {
       const targets = await makeTargets(n);
-      const http = kind === 'http' || kind === 'floor-http' || kind === 'node-http';
-      const check: typeof runCheck = kind === 'floor-http' ? (s) => rawHttpGet(s) : kind === 'node-http' ? (s) => nodeHttpGet(s) : runCheck;
+      const http = kind === 'http' || kind === 'floor-http' || kind === 'node-http' || kind === 'undici-http';
+      const check: typeof runCheck = kind === 'floor-http' ? (s) => rawHttpGet(s)
+        : kind === 'node-http' ? (s) => nodeHttpGet(s) : kind === 'undici-http' ? (s) => undiciHttpGet(s) : runCheck;
       const server = http ? await startNginxes(targets) : await startNodeServers(targets);
       try {
         const specs = targets.map(([h, p]) => makeSpec(http

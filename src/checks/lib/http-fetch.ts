@@ -1,15 +1,11 @@
-import type { Dispatcher } from 'undici';
-
-/** Fetched is one HTTP response, with at most `maxBytes` of its body. */
-export interface Fetched {
-  readonly statusCode: number;
-  /** The server's reason phrase ("Moved Temporarily"); undici's request() does not expose it. */
-  readonly reason: string;
-  readonly location?: string;
-  readonly body: Buffer;
-  /** True when the body was cut at maxBytes. */
-  readonly truncated: boolean;
-}
+/**
+ * The http_proxy check's transport: undici, loaded only when a proxy check runs (http and https
+ * use http-wire.ts, so a director without proxy checks never loads undici).
+ */
+import { ProxyAgent, type Dispatcher } from 'undici';
+import type { CheckSpec } from '../types.js';
+import type { Fetched } from './http-wire.js';
+import { hostPart } from './host-part.js';
 
 /**
  * fetchOnce sends one request over `dispatcher` (with `Connection: close`) and collects the
@@ -83,3 +79,26 @@ export function fetchOnce(
 
 /** ENOUGH is the abort reason when the rest of a response is not needed (not an error). */
 const ENOUGH = Object.freeze({ name: 'ResponseNotNeeded', message: 'response not needed' });
+
+/**
+ * proxyDispatcher builds a fresh undici ProxyAgent for one hop of an http_proxy check, so every
+ * check opens a new connection as the original does (a new LWP::UserAgent per check). undici's
+ * own timers are set past the deadline: the check's AbortSignal bounds the whole check.
+ */
+function proxyDispatcher(spec: CheckSpec): Dispatcher {
+  const slack = spec.timeoutMs + 1000;
+  const tls = spec.tlsVerify
+    ? { rejectUnauthorized: true, ...(spec.virtualHost ? { servername: spec.virtualHost } : {}) }
+    : { rejectUnauthorized: false };
+  // proxyTunnel false: an absolute-form GET through the proxy for http URLs, as LWP sends;
+  // a CONNECT tunnel would be refused by most proxies for port 80.
+  return new ProxyAgent({
+    uri: `http://${hostPart(spec.realAddress)}:${spec.checkPort}/`, proxyTunnel: false,
+    headersTimeout: slack, bodyTimeout: slack, connect: { timeout: slack, ...tls }, requestTls: tls,
+  });
+}
+
+/** fetchThroughProxy fetches one hop of an http_proxy check through the real (the proxy). */
+export function fetchThroughProxy(spec: CheckSpec, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number): Promise<Fetched> {
+  return fetchOnce(proxyDispatcher(spec), url, spec.httpMethod, host, signal, maxBytes);
+}
