@@ -55,22 +55,28 @@ export function createRunner(tables: CheckTables) {
     const budget = deadlineMs(spec);
     const ac = new AbortController();
     let timedOut = false;
-    const onCallerAbort = (): void => ac.abort(signal.reason);
+    let deadline: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
+    let giveUp: (() => void) | undefined;
+    // abort tells the checker to stop now and gives it GRACE_MS to comply. Called directly by
+    // the deadline and the caller's abort, not through a listener on our own signal: two
+    // EventTarget calls fewer per check, measurable at 10,000 checks/s.
+    const abort = (reason: unknown): void => {
+      if (ac.signal.aborted) return;
+      ac.abort(reason);
+      if (giveUp) grace = setTimeout(giveUp, GRACE_MS);
+    };
+    const onCallerAbort = (): void => abort(signal.reason);
     // One caller signal (daemon shutdown) is commonly shared by thousands of in-flight checks.
     setMaxListeners(0, signal);
     signal.addEventListener('abort', onCallerAbort, { once: true });
-    let deadline: NodeJS.Timeout | undefined;
-    let grace: NodeJS.Timeout | undefined;
-    let armGrace: (() => void) | undefined;
     // Settles when the deadline (+ grace) has passed or the caller aborted, whatever the checker does.
     const bounded = new Promise<CheckResult>((resolve) => {
-      const giveUp = (): void => resolve(done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted'));
+      giveUp = (): void => resolve(done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted'));
       deadline = setTimeout(() => {
         timedOut = true;
-        ac.abort(new Error(`timeout after ${spec.timeoutMs} ms`));
+        abort(new Error(`timeout after ${spec.timeoutMs} ms`));
       }, budget);
-      armGrace = (): void => { grace = setTimeout(giveUp, GRACE_MS); };
-      ac.signal.addEventListener('abort', armGrace, { once: true });
     });
     const checked = (async (): Promise<CheckResult> => {
       const { name, fn } = selectCheck(spec, tables);
@@ -85,7 +91,6 @@ export function createRunner(tables: CheckTables) {
     try {
       return await Promise.race([checked, bounded]);
     } finally {
-      if (armGrace) ac.signal.removeEventListener('abort', armGrace);
       clearTimeout(deadline);
       clearTimeout(grace);
       signal.removeEventListener('abort', onCallerAbort);
