@@ -38,11 +38,47 @@ function isAction(s: string): s is Action {
   return (ACTIONS as readonly string[]).includes(s);
 }
 
+/** runArgs turns the positional arguments (and the parsed options) into a run or a usage error. */
+function runArgs(pos: readonly string[], opts: { debug?: boolean; confdir?: string; piddir?: string; stopTimeout?: string } = {}): ParsedArgs {
+  if (pos.length === 0) return { kind: 'usage', message: 'no action given' };
+  if (pos.length > 2) return { kind: 'usage', message: `too many arguments: ${pos.join(' ')}` };
+  const action = pos[pos.length - 1] as string;
+  if (!isAction(action)) return { kind: 'usage', message: `unknown action: ${action}` };
+  const config = pos.length === 2 ? pos[0] : undefined;
+  if (config === '') return { kind: 'usage', message: 'empty configuration name' };
+
+  let stopTimeout: number | undefined;
+  const st = opts.stopTimeout;
+  if (st !== undefined) {
+    stopTimeout = Number(st);
+    if (!/^\d+(\.\d+)?$/.test(st) || !Number.isFinite(stopTimeout)) {
+      return { kind: 'usage', message: `--stop-timeout needs a number of seconds, not "${st}"` };
+    }
+  }
+  return { kind: 'run', debug: opts.debug === true, config, action, confdir: opts.confdir, piddir: opts.piddir, stopTimeout };
+}
+
+/**
+ * plainArgs parses the common `ldirectord [config] action` form, where no argument looks like an
+ * option, without yargs: loading yargs costs about a second of every `start` in the kernel lab,
+ * and with require_order such a command line is positionals only. Anything else: undefined.
+ */
+export function plainArgs(argv: readonly string[]): ParsedArgs | undefined {
+  if (argv.length < 1 || argv.length > 2) return undefined;
+  if (argv.some((a) => a === '' || a.startsWith('-'))) return undefined;
+  return runArgs(argv);
+}
+
 /**
  * parseArgs parses the arguments after the program name. yargs is loaded here, on demand: the
- * daemon child gets its arguments already parsed and never pays for it.
+ * daemon child gets its arguments already parsed and the plain form needs none of it.
  */
 export async function parseArgs(argv: readonly string[]): Promise<ParsedArgs> {
+  return plainArgs(argv) ?? yargsArgs(argv);
+}
+
+/** yargsArgs parses any command line with yargs (exported so tests can hold plainArgs to it). */
+export async function yargsArgs(argv: readonly string[]): Promise<ParsedArgs> {
   const { default: yargs } = await import('yargs');
   let failure: string | undefined;
   const parsed = yargs([...argv])
@@ -74,29 +110,7 @@ export async function parseArgs(argv: readonly string[]): Promise<ParsedArgs> {
   if (parsed.help) return { kind: 'help' };
   if (parsed['show-version']) return { kind: 'version' };
 
-  const pos = parsed._.map(String);
-  if (pos.length === 0) return { kind: 'usage', message: 'no action given' };
-  if (pos.length > 2) return { kind: 'usage', message: `too many arguments: ${pos.join(' ')}` };
-  const action = pos[pos.length - 1];
-  if (!isAction(action)) return { kind: 'usage', message: `unknown action: ${action}` };
-  const config = pos.length === 2 ? pos[0] : undefined;
-  if (config === '') return { kind: 'usage', message: 'empty configuration name' };
-
-  let stopTimeout: number | undefined;
-  const st = parsed['stop-timeout'];
-  if (st !== undefined) {
-    stopTimeout = Number(st);
-    if (!/^\d+(\.\d+)?$/.test(st) || !Number.isFinite(stopTimeout)) {
-      return { kind: 'usage', message: `--stop-timeout needs a number of seconds, not "${st}"` };
-    }
-  }
-  return {
-    kind: 'run',
-    debug: parsed.debug === true,
-    config,
-    action,
-    confdir: parsed.confdir,
-    piddir: parsed.piddir,
-    stopTimeout,
-  };
+  return runArgs(parsed._.map(String), {
+    debug: parsed.debug, confdir: parsed.confdir, piddir: parsed.piddir, stopTimeout: parsed['stop-timeout'],
+  });
 }

@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, resolveConfigPath, summarize } from '../config/index.js';
-import { directorEngineFactory } from '../daemon/director-engine.js';
-import { idleEngineFactory, type EngineFactory } from '../daemon/engine.js';
+import { idleEngineFactory, lazyEngineFactory, type EngineFactory } from '../daemon/engine.js';
 import { systemClock } from '../util/clock.js';
 import { runCli } from './run.js';
 
@@ -30,7 +29,7 @@ function scriptPath(): string {
  */
 function engineFactory(env: NodeJS.ProcessEnv): EngineFactory {
   if (env.LDIRECTORD_ENGINE === 'idle') return idleEngineFactory;
-  return directorEngineFactory();
+  return lazyEngineFactory(async () => (await import('../daemon/director-engine.js')).directorEngineFactory());
 }
 
 // A closed stdout/stderr (a supervisor's log pipe gone) must not kill the daemon: the original

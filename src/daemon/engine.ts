@@ -52,3 +52,28 @@ export const idleEngineFactory: EngineFactory = (config, { logger }) => {
     },
   };
 };
+
+/**
+ * lazyEngineFactory defers loading the module that builds the real engine until a daemon starts
+ * it: the `ldirectord start` process, which only validates and spawns, then never loads the
+ * director, the checks or the IPVS driver (in the kernel lab, each module graph loaded costs
+ * start-up seconds). A failed import becomes a start error like any other.
+ */
+export function lazyEngineFactory(load: () => Promise<EngineFactory>): EngineFactory {
+  return (config, deps) => {
+    let inner: Engine | undefined;
+    return {
+      async start() {
+        inner = (await load())(config, deps);
+        await inner.start();
+      },
+      async reload(next) {
+        if (!inner) throw new Error('engine not started');
+        await inner.reload(next);
+      },
+      async stop() {
+        await inner?.stop();
+      },
+    };
+  };
+}

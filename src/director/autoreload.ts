@@ -1,12 +1,11 @@
 /**
- * Autoreload (ldirectord L4425-4467): watch the config file; on a content change (the MD5
- * differs; a bare `touch` is not a change) log it, call `reload` if autoreload is on (else log
+ * Autoreload (ldirectord L4425-4467): watch the config file; on a content change (the bytes
+ * differ; a bare `touch` is not a change) log it, call `reload` if autoreload is on (else log
  * " - ignore new configuration"), then run `<callback> <full config path>` if it is executable.
  * The daemon supplies `reload` (re-parse, then director.reload) and closes the watcher on stop.
  */
-import { createHash } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
-import { watch, type ChokidarOptions } from 'chokidar';
+import { constants, promises as fsp, readFileSync } from 'node:fs';
+import type { ChokidarOptions } from 'chokidar';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { spawnExec } from './exec.js';
@@ -44,21 +43,30 @@ export interface ConfigWatcher {
   readonly ready: Promise<void>;
 }
 
-async function md5(file: string): Promise<string | undefined> {
-  try { return createHash('md5').update(await fsp.readFile(file)).digest('hex'); } catch { return undefined; }
+/**
+ * The original compares MD5 sums; comparing the bytes themselves gives the same answer without
+ * initialising OpenSSL, which took 0.15 s of a daemon's start-up in the kernel lab (config files
+ * are kilobytes, so keeping the last content costs nothing).
+ */
+async function content(file: string): Promise<Buffer | undefined> {
+  try { return await fsp.readFile(file); } catch { return undefined; }
 }
 
-/** watchConfig starts watching `file`; the first digest is taken now. */
+function contentSync(file: string): Buffer | undefined {
+  try { return readFileSync(file); } catch { return undefined; }
+}
+
+/** watchConfig starts watching `file`; the first content is read now (synchronously: one small file). */
 export async function watchConfig(o: AutoreloadOptions): Promise<ConfigWatcher> {
-  let digest = await md5(o.file);
+  let seen = contentSync(o.file);
   let chain: Promise<boolean> = Promise.resolve(false);
   const exec = o.exec ?? spawnExec;
   const clock = o.clock ?? systemClock();
 
   const test = async (): Promise<boolean> => {
-    const now = await md5(o.file);
-    if (now === undefined || now === digest) return false;
-    digest = now;
+    const now = await content(o.file);
+    if (now === undefined || (seen !== undefined && now.equals(seen))) return false;
+    seen = now;
     o.logger.info(`Configuration file '${o.file}' has changed on disk`);
     if (o.autoreload()) {
       try { await o.reload(); } catch (e) { o.logger.error(`reload failed: ${e instanceof Error ? e.message : String(e)}`); }
@@ -84,13 +92,29 @@ export async function watchConfig(o: AutoreloadOptions): Promise<ConfigWatcher> 
     if (changed && !closed) clock.setTimeout(() => { if (!closed) void check().then(recheck); }, 500);
   };
 
-  const watcher = (o.watch ?? watch)(o.file, { persistent: true, ignoreInitial: true, usePolling: o.usePolling ?? false, interval: 200, atomic: true });
-  // An 'error' event without a listener is thrown: inotify's ENOSPC would crash the daemon.
-  watcher.on('error', (e: unknown) => {
-    o.logger.error(`Can not watch configuration file '${o.file}': ${e instanceof Error ? e.message : String(e)}`);
-  });
-  watcher.on('change', () => { void check().then(recheck); });
-  watcher.on('add', () => { void check().then(recheck); });
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()));
-  return { check, ready, close: async () => { closed = true; await watcher.close(); await chain.catch(() => {}); } };
+  // The content above is read before this returns; chokidar is loaded and set up afterwards, so
+  // a daemon can report readiness without waiting for it (`ready` says when it watches).
+  let watcher: FileWatcher | undefined;
+  const create = async (): Promise<FileWatcher | undefined> => {
+    const watch = o.watch ?? (await import('chokidar')).watch;
+    if (closed) return undefined;
+    const w = watch(o.file, { persistent: true, ignoreInitial: true, usePolling: o.usePolling ?? false, interval: 200, atomic: true });
+    watcher = w;
+    // An 'error' event without a listener is thrown: inotify's ENOSPC would crash the daemon.
+    w.on('error', (e: unknown) => {
+      o.logger.error(`Can not watch configuration file '${o.file}': ${e instanceof Error ? e.message : String(e)}`);
+    });
+    w.on('change', () => { void check().then(recheck); });
+    w.on('add', () => { void check().then(recheck); });
+    return w;
+  };
+  const created = create();
+  const ready = created.then((w) => (w ? new Promise<void>((resolve) => w.once('ready', () => resolve())) : undefined));
+  const close = async (): Promise<void> => {
+    closed = true;
+    await created.catch(() => {});
+    await watcher?.close();
+    await chain.catch(() => {});
+  };
+  return { check, ready, close };
 }

@@ -63,6 +63,12 @@ export class DirectorEngine implements Director {
   private flushing: Promise<void> | undefined;
   private tickTimer: TimerHandle | undefined;
   private lastDrift = 0;
+  /**
+   * wallOffset turns a monotonic reading into wall time (clock.now() - clock.monotonic()), taken
+   * at start and on every tick: each result's wall time then costs no clock read of its own (a
+   * syscall in the kernel lab, where clock_gettime has no vDSO).
+   */
+  private wallOffset = 0;
   private driftCorrections = 0;
   /** monitorfiles whose last write failed (their error is logged once). */
   private readonly monitorFailing = new Set<string>();
@@ -101,6 +107,7 @@ export class DirectorEngine implements Director {
     await this.writeNow();
     this.syncProbes(new Set());
     this.lastDrift = this.deps.clock.monotonic();
+    this.syncWall();
     this.armTick();
     this.maybeRunning();
   }
@@ -294,7 +301,7 @@ export class DirectorEngine implements Director {
   private onResult(probeKey: string, r: ProbeResult): void {
     const list = this.subs.get(probeKey);
     if (!list) return;
-    const now = this.deps.clock.now();
+    const now = this.wallOffset + r.finishedAt;
     const ev: HealthEvent = r.forced ? (r.up ? FORCE_UP : FORCE_DOWN) : (r.up ? CHECK_UP : CHECK_DOWN);
     for (const e of list) this.apply(e, ev, r, now);
     this.afterResults();
@@ -434,8 +441,13 @@ export class DirectorEngine implements Director {
     this.tickTimer = this.deps.clock.setTimeout(() => { void this.tick().finally(() => { if (this.tickTimer) this.armTick(); }); }, ms);
   }
 
+  private syncWall(): void {
+    this.wallOffset = this.deps.clock.now() - this.deps.clock.monotonic();
+  }
+
   /** tick: email reminders, retries of failed writes, periodic drift correction. */
   private async tick(): Promise<void> {
+    this.syncWall();
     this.alerts.tick(this.deps.clock.now());
     if (this.retry.size > 0 || this.retryRemovals.length > 0) {
       for (const id of this.retry) this.dirty.add(id);

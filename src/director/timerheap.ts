@@ -15,7 +15,8 @@ export class TimerHeap<T> {
   private armedAt = Infinity;
   private timer: TimerHandle | undefined;
 
-  constructor(private readonly clock: Clock, private readonly fire: (e: HeapEntry<T>) => void) {}
+  /** `fire` gets each due entry and the clock reading of its batch (one read per batch, not per entry). */
+  constructor(private readonly clock: Clock, private readonly fire: (e: HeapEntry<T>, now: number) => void) {}
 
   get size(): number { return this.h.length; }
 
@@ -74,7 +75,7 @@ export class TimerHeap<T> {
     this.armedAt = Infinity;
     const now = this.clock.monotonic();
     // Entries pushed while running (due now) are taken in this same pass.
-    while (this.h.length > 0 && this.h[0]!.at <= now) this.fire(this.pop()!);
+    while (this.h.length > 0 && this.h[0]!.at <= now) this.fire(this.pop()!, now);
     this.arm();
   }
 }

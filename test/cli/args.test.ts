@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseArgs, type ParsedArgs } from '../../src/cli/args.js';
+import { parseArgs, plainArgs, yargsArgs, type ParsedArgs } from '../../src/cli/args.js';
 
 // Getopt::Long bundling + require_order + no_auto_abbrev, as the original (L888-891).
 const cases: { desc: string; argv: string[]; want: Partial<ParsedArgs> & { kind: ParsedArgs['kind'] } }[] = [
@@ -33,5 +33,23 @@ for (const c of cases) {
   test(`parseArgs: ${c.desc}`, async () => {
     const got = (await parseArgs(c.argv)) as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(c.want)) assert.deepEqual(got[k], v, `${k} in ${JSON.stringify(got)}`);
+  });
+}
+
+// The yargs-free path must give exactly what yargs gives for every command line it accepts.
+const plainLines: string[][] = [
+  ['start'], ['stop'], ['configtest'], ['bogus'], ['www', 'start'], ['www.cf', 'reload'], ['/etc/ha.d/www.cf', 'status'],
+  ['www', 'bogus'], ['0', 'start'], ['www', '1'], ['ldirectord.cf', 'force-reload'], ['a b', 'try-restart'],
+];
+for (const argv of plainLines) {
+  test(`plainArgs agrees with yargs: ${JSON.stringify(argv)}`, async () => {
+    const plain = plainArgs(argv);
+    assert.ok(plain, 'the plain path should take this line');
+    assert.deepEqual(plain, await yargsArgs(argv));
+  });
+}
+for (const argv of [[], [''], ['-d', 'start'], ['www', '-d'], ['www', 'start', 'extra'], ['--help'], ['www', '--', 'start']]) {
+  test(`plainArgs leaves ${JSON.stringify(argv)} to yargs`, () => {
+    assert.equal(plainArgs(argv), undefined);
   });
 }

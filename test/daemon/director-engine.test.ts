@@ -95,6 +95,43 @@ test('director engine: autoreload=yes asks the daemon to reload on a content cha
   }
 });
 
+test('director engine: start does not wait for the watcher, yet a change made at once after start is reloaded', async () => {
+  const file = join(dir, 'early.cf');
+  const text = `autoreload=yes\n${base(1)}`;
+  writeFileSync(file, text);
+  const r = await loadConfigText(text, file, { name: 'early' });
+  assert.ok(r.ok);
+  let reloads = 0;
+  const engine = directorEngineFactory(async () => new MemoryIpvs())(r.config, {
+    logger: memoryLogger(), clock: systemClock(), requestReload: async () => { reloads++; },
+  });
+  await engine.start();
+  try {
+    // Written before the watcher can have reported ready: the check after ready must see it.
+    writeFileSync(file, text.replace('masq 1', 'masq 2'));
+    await until(() => reloads === 1);
+  } finally {
+    await engine.stop();
+  }
+});
+
+test('director engine: stop right after start closes the watcher that is still being set up', async () => {
+  const file = join(dir, 'quick.cf');
+  const text = `autoreload=yes\n${base(1)}`;
+  writeFileSync(file, text);
+  const r = await loadConfigText(text, file, { name: 'quick' });
+  assert.ok(r.ok);
+  let reloads = 0;
+  const engine = directorEngineFactory(async () => new MemoryIpvs())(r.config, {
+    logger: memoryLogger(), clock: systemClock(), requestReload: async () => { reloads++; },
+  });
+  await engine.start();
+  await engine.stop();
+  writeFileSync(file, text.replace('masq 1', 'masq 3'));
+  await new Promise((res) => setTimeout(res, 1500));
+  assert.equal(reloads, 0, 'no watcher outlives stop');
+});
+
 test('checksUsedBy: the kinds and services each checktype can run (preloaded before the first round)', async () => {
   const cfg = await load(`virtual=10.9.9.9:80
 \treal=127.0.0.2:80 masq

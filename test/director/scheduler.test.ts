@@ -89,6 +89,25 @@ test('first runs are spread over the interval (jitter)', async () => {
   s.stop();
 });
 
+test('first runs land on a 20 ms grid, so nearby probes share one due time and one wake-up', async () => {
+  const clock = new FakeClock();
+  let i = 0;
+  const seq = [0.121, 0.139, 0.5, 0.999];
+  const starts: number[] = [];
+  const s = new Scheduler({
+    clock, maxChecks: 0, random: () => seq[i++ % seq.length]!,
+    run: () => { starts.push(clock.monotonic()); return Promise.resolve({ up: true, message: '', durationMs: 0 }); },
+    onResult: () => {},
+  });
+  for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval: 1 }));
+  await clock.advance(999);
+  assert.deepEqual(starts, [120, 120, 500, 980]);
+  // Fixed rate keeps them on the grid.
+  await clock.advance(1_000);
+  assert.deepEqual(starts.slice(4), [1120, 1120, 1500, 1980]);
+  s.stop();
+});
+
 test('combined checktype 2: negotiate, connect, connect, negotiate; a failed connect forces a negotiate', async () => {
   const clock = new FakeClock();
   const kinds: string[] = [];
