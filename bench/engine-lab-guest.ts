@@ -150,10 +150,19 @@ async function measure(sys: System, h: IpvsHandle): Promise<Record<string, unkno
     const t0 = performance.now();
     await sys.start();
     commands.push(performance.now() - t0);
-    const ms = await waitUntil(async () => (await liveCount(h)) === TOTAL, sys.startCapS * 1000, 50, t0);
+    // The ramp (when the first real and half of them were in) tells start-up from the first round.
+    let first: number | undefined;
+    let half: number | undefined;
+    const ms = await waitUntil(async () => {
+      const n = await liveCount(h);
+      if (n > 0) first ??= performance.now() - t0;
+      if (n >= TOTAL / 2) half ??= performance.now() - t0;
+      return n === TOTAL;
+    }, sys.startCapS * 1000, 50, t0);
     reached = await liveCount(h);
     starts.push(ms ?? null);
-    log(`${sys.name}: all reals in after ${ms === undefined ? `> ${sys.startCapS} s (cap; ${reached}/${TOTAL} in)` : `${(ms / 1000).toFixed(2)} s`}`);
+    const at = (x: number | undefined): string => (x === undefined ? '-' : `${(x / 1000).toFixed(2)} s`);
+    log(`${sys.name}: all reals in after ${ms === undefined ? `> ${sys.startCapS} s (cap; ${reached}/${TOTAL} in)` : at(ms)} (command returned ${at(commands[k])}, first real in ${at(first)}, half ${at(half)})`);
   }
 
   // (iii) steady state, after a few rounds have passed.

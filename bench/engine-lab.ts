@@ -94,7 +94,7 @@ export function table(rs: readonly Result[]): string {
  */
 function snapshot(): string {
   const dir = mkdtempSync('/var/tmp/engine-lab-snap-');
-  for (const p of ['dist', 'bin', 'package.json']) cpSync(join(root, p), join(dir, p), { recursive: true });
+  for (const p of ['dist', 'bin', 'package.json']) cpSync(join(root, p), join(dir, p), { recursive: true, preserveTimestamps: true });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }

@@ -42,15 +42,23 @@ export function deadlineMs(spec: CheckSpec): number {
   return Math.min(ms, MAX_TIMER_MS);
 }
 
+const performanceNow = (): number => performance.now();
+
+/** isTimeout: an abort reason that means "the deadline passed" (DOMException or Error named so). */
+function isTimeout(reason: unknown): boolean {
+  return typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+}
+
 /** MAX_TIMER_MS is the longest delay a Node timer holds. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** createRunner returns a runCheck bound to `tables`. */
 export function createRunner(tables: CheckTables) {
   return async function run(spec: CheckSpec, signal: AbortSignal, ctx: CheckContext = {}): Promise<CheckResult> {
-    const started = performance.now();
-    const done = (up: boolean, message: string): CheckResult => ({ up, message, durationMs: performance.now() - started });
-    if (signal.aborted) return done(false, 'aborted');
+    const now = ctx.now ?? performanceNow;
+    const started = ctx.startedAt ?? now();
+    const done = (up: boolean, message: string): CheckResult => ({ up, message, durationMs: now() - started });
+    if (signal.aborted) return done(false, isTimeout(signal.reason) && ctx.deadlineByCaller ? `timeout after ${spec.timeoutMs} ms` : 'aborted');
 
     const budget = deadlineMs(spec);
     const ac = new AbortController();
@@ -66,13 +74,21 @@ export function createRunner(tables: CheckTables) {
       ac.abort(reason);
       if (giveUp) grace = setTimeout(giveUp, GRACE_MS);
     };
-    const onCallerAbort = (): void => abort(signal.reason);
+    const onCallerAbort = (): void => {
+      if (ctx.deadlineByCaller && isTimeout(signal.reason)) {
+        timedOut = true;
+        abort(new Error(`timeout after ${spec.timeoutMs} ms`));
+      } else {
+        abort(signal.reason);
+      }
+    };
     // One caller signal (daemon shutdown) is commonly shared by thousands of in-flight checks.
     setMaxListeners(0, signal);
     signal.addEventListener('abort', onCallerAbort, { once: true });
     // Settles when the deadline (+ grace) has passed or the caller aborted, whatever the checker does.
     const bounded = new Promise<CheckResult>((resolve) => {
       giveUp = (): void => resolve(done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted'));
+      if (ctx.deadlineByCaller) return;
       deadline = setTimeout(() => {
         timedOut = true;
         abort(new Error(`timeout after ${spec.timeoutMs} ms`));

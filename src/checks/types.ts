@@ -60,7 +60,11 @@ export interface CheckResult {
    * an errno name, `timeout after 5000 ms`, or '-' where the original writes '-'.
    */
   readonly message: string;
-  /** Wall time the check took, in milliseconds. */
+  /**
+   * Wall time the check took, in milliseconds, as runCheck measures it around the whole call.
+   * A checker's own figure is informational (runCheck replaces it); the http checks leave 0
+   * rather than read the clock twice more per check.
+   */
   readonly durationMs: number;
 }
 
@@ -68,6 +72,19 @@ export interface CheckResult {
 export interface CheckContext {
   /** Hostname used where the original uses it (sip login default, ftp passwd default, smtp EHLO). */
   readonly hostname?: string;
+  /**
+   * A scheduler that runs thousands of checks a second passes its own clock reading and clock
+   * here, so runCheck reads the clock once per check (at the end) instead of twice: in the kernel
+   * lab every read is a syscall. Defaults: a fresh performance.now() reading.
+   */
+  readonly startedAt?: number;
+  readonly now?: () => number;
+  /**
+   * True when the caller itself aborts `signal` at the check's deadline with a reason named
+   * 'TimeoutError' (the director's scheduler does, from its one timer heap): runCheck then arms
+   * no deadline timer of its own (each costs a clock read) and reports that abort as the timeout.
+   */
+  readonly deadlineByCaller?: boolean;
 }
 
 /** CheckFn runs one check. It must honour `signal` (abort = give up now, release every socket). */

@@ -20,7 +20,7 @@ import { Maintenance } from './maintenance.js';
 import { monitorLine, monitorLogs } from './monitor.js';
 import { Reconciler, opKey } from './reconciler.js';
 import { serviceKeyString } from '../ipvs/key.js';
-import { Scheduler, type ProbeResult } from './scheduler.js';
+import { Scheduler, spreadFor, type ProbeResult } from './scheduler.js';
 import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef } from './spec.js';
 import { ADOPTED, UNKNOWN, evalVirtual, step, type HealthEvent, type RealHealth, type VirtualHealth } from './state.js';
 import type { DaemonStatus, Director, DirectorDeps, DirectorStatus, RealStatus } from './types.js';
@@ -69,6 +69,7 @@ export class DirectorEngine implements Director {
    * syscall in the kernel lab, where clock_gettime has no vDSO).
    */
   private wallOffset = 0;
+  private readonly monotonic = (): number => this.deps.clock.monotonic();
   private driftCorrections = 0;
   /** monitorfiles whose last write failed (their error is logged once). */
   private readonly monitorFailing = new Set<string>();
@@ -84,7 +85,7 @@ export class DirectorEngine implements Director {
     this.reconciler = new Reconciler(deps.ipvs, deps.logger);
     this.scheduler = new Scheduler({
       clock: deps.clock, maxChecks: config.global.maxchecks, random: deps.random,
-      run: (spec, signal) => this.run(spec, signal),
+      run: (spec, signal, startedAt) => this.run(spec, signal, startedAt),
       onResult: (key, r) => this.onResult(key, r),
       ...(deps.options?.onCheckStart ? { onStart: (_k: string, lag: number) => deps.options!.onCheckStart!(lag) } : {}),
     });
@@ -277,25 +278,33 @@ export class DirectorEngine implements Director {
     }
   }
 
-  /** syncProbes starts new probes (spread over their interval) and stops unused ones. */
+  /**
+   * syncProbes starts new probes and stops unused ones. New probes are spread over a window that
+   * keeps their first round at START_RATE checks/s (never longer than their interval).
+   */
   private syncProbes(before: Set<string>): void {
     for (const k of before) if (!this.subs.has(k)) this.scheduler.remove(k);
+    let added = 0;
+    for (const k of this.subs.keys()) if (!this.scheduler.has(k)) added++;
+    const spread = spreadFor(added);
     for (const [k, list] of this.subs) {
       if (this.scheduler.has(k)) continue;
       const kind = list[0]!.probe.spec.kind;
       // on/off answer instantly: no reason to delay them (the original forces them at start).
       const first = kind === 'on' || kind === 'off' ? 0 : this.deps.options?.firstDelayMs;
-      this.scheduler.add(list[0]!.probe, first);
+      this.scheduler.add(list[0]!.probe, first, spread);
     }
   }
 
-  private async run(spec: CheckSpec, signal: AbortSignal): Promise<CheckResult & { forced?: boolean }> {
+  private async run(spec: CheckSpec, signal: AbortSignal, startedAt: number): Promise<CheckResult & { forced?: boolean }> {
     if (this.maintenance) {
       const port = spec.fwmark !== undefined && spec.protocol === 'fwm' ? 0 : spec.realPort;
       const hit = await this.maintenance.check(spec.family, spec.realAddress, port);
       if (hit) return { up: false, message: 'Server in maintenance', durationMs: 0, forced: true };
     }
-    return this.deps.runCheck(spec, signal, { hostname: this.hostname });
+    // The scheduler's reading and clock, and its deadline: runCheck reads the clock once per
+    // check and arms no timer (see CheckContext).
+    return this.deps.runCheck(spec, signal, { hostname: this.hostname, startedAt, now: this.monotonic, deadlineByCaller: true });
   }
 
   private onResult(probeKey: string, r: ProbeResult): void {

@@ -11,8 +11,12 @@ import type { Clock } from '../util/clock.js';
 import { TimerHeap } from './timerheap.js';
 import type { ProbeDef } from './spec.js';
 
-/** RunFn runs one spec (the director wraps runCheck with the maintenance test). */
-export type RunFn = (spec: CheckSpec, signal: AbortSignal) => Promise<CheckResult & { readonly forced?: boolean }>;
+/**
+ * RunFn runs one spec (the director wraps runCheck with the maintenance test). `startedAt` is
+ * the scheduler's clock reading for this start. The scheduler aborts `signal` with TIMEOUT (a
+ * reason named 'TimeoutError') at the check's deadline, so a runner need arm no timer of its own.
+ */
+export type RunFn = (spec: CheckSpec, signal: AbortSignal, startedAt: number) => Promise<CheckResult & { readonly forced?: boolean }>;
 
 /** ProbeResult is what the scheduler reports for each finished check. */
 export interface ProbeResult extends CheckResult {
@@ -52,7 +56,10 @@ interface Probe {
   startedAt: number;
 }
 
-/** BACKSTOP_GRACE_MS: beyond runCheck's own grace (250 ms), so its verdict normally wins. */
+/**
+ * BACKSTOP_GRACE_MS: how long after the deadline abort the scheduler frees a check's slot itself;
+ * beyond runCheck's own grace (250 ms), so its verdict normally wins.
+ */
 export const BACKSTOP_GRACE_MS = 500;
 
 /**
@@ -67,8 +74,21 @@ export function budgetMs(spec: CheckSpec): number {
 /** GRID_MS is the spacing of the slots first runs are spread on (see add). */
 export const GRID_MS = 20;
 
+/**
+ * START_RATE is the check rate (per second) new probes are started at: n new probes are spread
+ * over n / START_RATE seconds, never more than their interval. 200 reals are all checked within
+ * 0.2 s of a start instead of within a whole interval; 10,000 reals still take the interval.
+ */
+export const START_RATE = 1000;
+
+/** spreadFor is the window the first runs of `count` new probes are spread over (ms). */
+export function spreadFor(count: number): number {
+  return Math.ceil((count / START_RATE) * 1000);
+}
+
 const DUE = 0;
 const DEADLINE = 1;
+const BACKSTOP = 2;
 
 /** TIMEOUT is the abort reason at a deadline (one shared object: no stack capture per check). */
 export const TIMEOUT: Error = Object.freeze(Object.assign(new Error('check deadline reached'), { name: 'TimeoutError' }));
@@ -88,7 +108,9 @@ export class Scheduler {
     this.timers = new TimerHeap<Probe>(o.clock, (e, now) => {
       const p = e.target;
       if (e.type === DUE) { if (e.token === p.dueToken) this.due(p, now); }
-      else if (e.token === p.runToken && p.running) this.timeout(p, now);
+      else if (e.token !== p.runToken || !p.running) return;
+      else if (e.type === DEADLINE) this.deadline(p, now);
+      else this.timeout(p, now);
     });
   }
 
@@ -97,16 +119,17 @@ export class Scheduler {
   has(key: string): boolean { return this.probes.has(key); }
 
   /**
-   * add registers a probe; its first run is after `firstDelayMs`, or at a random slot of its
-   * interval. Slots are GRID_MS apart, so probes share due times: the checks of one slot start in
+   * add registers a probe; its first run is after `firstDelayMs`, or at a random slot of the
+   * first `spreadMs` of its interval (default and most: the whole interval). Slots are GRID_MS apart, so probes share due times: the checks of one slot start in
    * one turn of the event loop and their connects and answers come back in shared epoll wake-ups
    * (with 200 reals, fewer wake-ups per check, and each wake-up reads the clock: a syscall in the
    * kernel lab). The spread over the interval is unchanged.
    */
-  add(def: ProbeDef, firstDelayMs?: number): void {
+  add(def: ProbeDef, firstDelayMs?: number, spreadMs = def.intervalMs): void {
     if (this.probes.has(def.key)) return;
-    const slots = Math.max(1, Math.floor(def.intervalMs / GRID_MS));
-    const delay = firstDelayMs ?? Math.floor((this.o.random ?? Math.random)() * slots) * (def.intervalMs / slots);
+    const span = Math.max(0, Math.min(spreadMs, def.intervalMs));
+    const slots = Math.max(1, Math.floor(span / GRID_MS));
+    const delay = firstDelayMs ?? Math.floor((this.o.random ?? Math.random)() * slots) * (span / slots);
     const p: Probe = {
       def, due: this.o.clock.monotonic() + Math.max(0, delay), dueToken: 0, runToken: 0, running: false, queued: false,
       connectsLeft: 0, removed: false, kind: 'single', startedAt: 0,
@@ -174,11 +197,12 @@ export class Scheduler {
     let ac = p.ac;
     if (!ac || ac.signal.aborted || getEventListeners(ac.signal, 'abort').length > 0) ac = new AbortController();
     p.ac = ac;
-    // A backstop deadline: runCheck bounds each check itself (and says why it timed out); this one
-    // only frees the slot of a check that never settles, so a hung real cannot hold it forever.
-    this.timers.push(startedAt + budgetMs(spec) + BACKSTOP_GRACE_MS, p, DEADLINE, token);
+    // The deadline lives in this heap, not in a timer per check: at it the check's signal is
+    // aborted with TIMEOUT (runCheck then reports `timeout after N ms`), and a backstop after
+    // that frees the slot of a check that never settles, so a hung real cannot hold it forever.
+    this.timers.push(startedAt + budgetMs(spec), p, DEADLINE, token);
     let pr: Promise<CheckResult & { forced?: boolean }>;
-    try { pr = this.o.run(spec, ac.signal); } catch (e) { pr = Promise.reject(e); }
+    try { pr = this.o.run(spec, ac.signal, startedAt); } catch (e) { pr = Promise.reject(e); }
     pr.then((r) => { if (p.runToken === token && p.running) this.finish(p, r); }, (e: unknown) => {
       if (p.runToken === token && p.running) {
         this.finish(p, { up: false, message: e instanceof Error ? e.message : String(e), durationMs: clock.monotonic() - startedAt });
@@ -186,6 +210,13 @@ export class Scheduler {
     });
   }
 
+  /** deadline: the check's time is up; tell it, and free the slot later if it does not answer. */
+  private deadline(p: Probe, now: number): void {
+    p.ac?.abort(TIMEOUT);
+    this.timers.push(now + BACKSTOP_GRACE_MS, p, BACKSTOP, p.runToken);
+  }
+
+  /** timeout: the backstop; the check never settled after its deadline abort. */
   private timeout(p: Probe, now: number): void {
     const ms = p.spec ? budgetMs(p.spec) : 0;
     p.ac?.abort(TIMEOUT);
@@ -201,7 +232,9 @@ export class Scheduler {
   }
 
   private finish(p: Probe, r: CheckResult & { forced?: boolean }, at?: number): void {
-    const now = at ?? this.o.clock.monotonic();
+    // The runner measured the check on this clock (RunFn gets startedAt): its end is the reading
+    // we need, without another one.
+    const now = at ?? (Number.isFinite(r.durationMs) && r.durationMs >= 0 ? p.startedAt + r.durationMs : this.o.clock.monotonic());
     this.settle(p);
     if (!p.removed) {
       const kind = p.kind;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDirector } from '../../src/director/index.js';
 import { MemoryIpvs } from '../../src/ipvs/memory.js';
+import { spreadFor } from '../../src/director/scheduler.js';
 import { LdError } from '../../src/util/errors.js';
 import { memoryLogger } from '../../src/util/log.js';
 import type { Config } from '../../src/config/model.js';
@@ -157,7 +158,8 @@ test('soft failures: failurecount per virtual even when two virtuals share one c
   const b = virtual('10.0.0.2', 80, [r], { failurecount: 3 });
   const s = setup(config([a, b]));
   await s.d.start();
-  await s.clock.advance(10_000);
+  // New probes start at START_RATE: two of them within a few ms of start, then every 10 s.
+  await s.clock.advance(5_000);
   await s.d.idle();
   const calls0 = s.check.calls.length;
   assert.equal(calls0, 1, 'identical checks run once');
@@ -337,7 +339,7 @@ test('a write made while the drift re-read is in flight is not forgotten: a real
   gate = new Promise<void>((r) => { release = r; });
   await s.clock.advance(1_000); // the drift re-read starts and hangs in listDests
   s.check.health.set('10.1.0.2', true);
-  await s.clock.advance(5_000); // 10.1.0.2 passes its check during the re-read
+  await s.clock.advance(11_000); // 10.1.0.2 passes its check (at 40 s) during the re-read
   gate = undefined;
   release();
   await s.clock.advance(1);
@@ -370,10 +372,22 @@ test('reload applies a changed maxchecks to the running scheduler', async () => 
   const s = setup(config([v], { maxchecks: 1 }));
   for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3']) s.check.hang.add(a);
   await s.d.start();
-  await s.clock.advance(5_100);
+  await s.clock.advance(100); // the first round starts at once (START_RATE), the hung checks hold the slot
   assert.equal(s.check.calls.length, 1, 'maxchecks=1: one check at a time');
   await s.d.reload(config([v], { maxchecks: 3 }));
   await s.clock.advance(1);
   assert.equal(s.check.calls.length, 3, 'maxchecks=3 after the reload: the queued checks start');
+  await s.d.stop();
+});
+
+test('start: the first round of new probes runs at START_RATE, not spread over the whole interval', async () => {
+  const reals = Array.from({ length: 50 }, (_, i) => real(`10.1.1.${i + 1}`));
+  const s = setup(config([virtual('10.0.0.1', 80, reals)]));
+  await s.d.start();
+  await s.clock.advance(spreadFor(50) + 1);
+  await s.d.idle();
+  assert.equal(s.check.calls.length, 50, 'every real checked within 50 ms of start (interval 10 s)');
+  const dests = await s.ipvs.listDests({ family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 });
+  assert.equal(dests.length, 50);
   await s.d.stop();
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Scheduler, type ProbeResult } from '../../src/director/scheduler.js';
+import { Scheduler, spreadFor, START_RATE, type ProbeResult } from '../../src/director/scheduler.js';
 import { probeFor } from '../../src/director/spec.js';
 import type { CheckResult, CheckSpec } from '../../src/checks/types.js';
 import { FakeClock, global, real, virtual } from './helpers.js';
@@ -34,17 +34,23 @@ test('a hung check never delays another probe; it is cut at its own deadline', a
   s.stop();
 });
 
-test('budget: ping gets checkcount attempts; the signal is aborted at the backstop', async () => {
+test('budget: ping gets checkcount attempts; the signal is aborted at the deadline, the slot freed at the backstop', async () => {
   const clock = new FakeClock();
   let aborted = -1;
+  let reason: unknown;
+  const results: ProbeResult[] = [];
   const s = new Scheduler({
     clock, maxChecks: 0,
-    run: (_spec, signal) => new Promise<CheckResult>(() => { signal.addEventListener('abort', () => { aborted = clock.monotonic(); }); }),
-    onResult: () => {},
+    run: (_spec, signal) => new Promise<CheckResult>(() => { signal.addEventListener('abort', () => { aborted = clock.monotonic(); reason = signal.reason; }); }),
+    onResult: (_k, r) => results.push(r),
   });
   s.add(probe('10.1.0.1', { checktype: { kind: 'ping' }, checktimeout: 2, checkcount: 3, checkinterval: 60 }), 0);
-  await clock.advance(7_000);
-  assert.equal(aborted, 6_500);
+  await clock.advance(6_499);
+  assert.equal(aborted, 6_000);
+  assert.equal((reason as Error).name, 'TimeoutError');
+  assert.equal(results.length, 0, 'the runner still has its grace');
+  await clock.advance(1);
+  assert.deepEqual(results.map((r) => [r.up, r.message, r.finishedAt]), [[false, 'timeout after 6000 ms', 6_500]]);
   s.stop();
 });
 
@@ -106,6 +112,28 @@ test('first runs land on a 20 ms grid, so nearby probes share one due time and o
   await clock.advance(1_000);
   assert.deepEqual(starts.slice(4), [1120, 1120, 1500, 1980]);
   s.stop();
+});
+
+test('a spread window narrower than the interval keeps first runs inside it, on the grid', async () => {
+  const clock = new FakeClock();
+  let i = 0;
+  const seq = [0, 0.26, 0.74, 0.999];
+  const starts: number[] = [];
+  const s = new Scheduler({
+    clock, maxChecks: 0, random: () => seq[i++ % seq.length]!,
+    run: () => { starts.push(clock.monotonic()); return Promise.resolve({ up: true, message: '', durationMs: 0 }); },
+    onResult: () => {},
+  });
+  for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval: 10 }), undefined, spreadFor(200));
+  await clock.advance(10_000);
+  assert.equal(spreadFor(200), 200);
+  assert.deepEqual(starts, [0, 40, 140, 180, 10_000]);
+  s.stop();
+});
+
+test('spreadFor: the first round runs at START_RATE, never past the interval (the scheduler caps it)', () => {
+  assert.equal(spreadFor(1), Math.ceil(1000 / START_RATE));
+  assert.equal(spreadFor(START_RATE * 3), 3000);
 });
 
 test('combined checktype 2: negotiate, connect, connect, negotiate; a failed connect forces a negotiate', async () => {

@@ -76,6 +76,44 @@ describe('runCheck framework', () => {
   });
 });
 
+describe('runCheck with a scheduler in charge of the deadline (CheckContext)', () => {
+  const timeoutError = Object.assign(new Error('check deadline reached'), { name: 'TimeoutError' });
+
+  it('arms no deadline of its own: the check runs past its timeout until the caller aborts', async () => {
+    const run = createRunner(tables(honours));
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(timeoutError), 300);
+    const t0 = performance.now();
+    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 50 }), caller.signal, { deadlineByCaller: true });
+    const took = performance.now() - t0;
+    assert.deepEqual([r.up, r.message], [false, 'timeout after 50 ms']);
+    assert.ok(took >= 290, `returned after ${took} ms: it must wait for the caller's deadline`);
+  });
+
+  it("the caller's TimeoutError is the timeout, also for a checker that ignores it (cut after the grace)", async () => {
+    const run = createRunner(tables(never));
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(timeoutError), 20);
+    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 5000 }), caller.signal, { deadlineByCaller: true });
+    assert.deepEqual([r.up, r.message], [false, 'timeout after 5000 ms']);
+  });
+
+  it('another abort reason is still "aborted"', async () => {
+    const run = createRunner(tables(honours));
+    const caller = new AbortController();
+    setTimeout(() => caller.abort(new Error('shutdown')), 20);
+    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 5000 }), caller.signal, { deadlineByCaller: true });
+    assert.deepEqual([r.up, r.message], [false, 'aborted']);
+  });
+
+  it("durationMs is measured on the caller's clock from the caller's start reading, with one read", async () => {
+    let reads = 0;
+    const run = createRunner(tables(upFn));
+    const r = await run(makeSpec({ kind: 'connect' }), new AbortController().signal, { startedAt: 1000, now: () => { reads++; return 1042; } });
+    assert.deepEqual([r.up, r.durationMs, reads], [true, 42, 1]);
+  });
+});
+
 describe('selectCheck dispatch', () => {
   const cases = [
     { desc: 'negotiate dispatches on service', spec: makeSpec({ kind: 'negotiate', service: 'http' }), want: SERVICE_CHECKS.http, name: 'http' },
