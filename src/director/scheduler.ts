@@ -120,10 +120,11 @@ export class Scheduler {
 
   /**
    * add registers a probe; its first run is after `firstDelayMs`, or at a random slot of the
-   * first `spreadMs` of its interval (default and most: the whole interval). Slots are GRID_MS apart, so probes share due times: the checks of one slot start in
-   * one turn of the event loop and their connects and answers come back in shared epoll wake-ups
-   * (with 200 reals, fewer wake-ups per check, and each wake-up reads the clock: a syscall in the
-   * kernel lab). The spread over the interval is unchanged.
+   * first `spreadMs` of its interval (default: the whole interval; the director passes
+   * spreadFor(new probes)). Slots are GRID_MS apart, so probes share due times: the checks of one
+   * slot start in one turn of the event loop and their connects and answers come back in shared
+   * epoll wake-ups (fewer wake-ups per check, and each wake-up reads the clock: a syscall in the
+   * kernel lab). Fixed-rate scheduling keeps them on the grid afterwards.
    */
   add(def: ProbeDef, firstDelayMs?: number, spreadMs = def.intervalMs): void {
     if (this.probes.has(def.key)) return;
