@@ -72,7 +72,7 @@ export function budgetMs(spec: CheckSpec): number {
 }
 
 /** GRID_MS is the spacing of the slots first runs are spread on (see add). */
-export const GRID_MS = 20;
+export const GRID_MS = 50;
 
 /**
  * START_RATE is the check rate (per second) new probes are started at: n new probes are spread

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Scheduler, spreadFor, START_RATE, type ProbeResult } from '../../src/director/scheduler.js';
+import { GRID_MS, Scheduler, spreadFor, START_RATE, type ProbeResult } from '../../src/director/scheduler.js';
 import { probeFor } from '../../src/director/spec.js';
 import type { CheckResult, CheckSpec } from '../../src/checks/types.js';
 import { FakeClock, global, real, virtual } from './helpers.js';
@@ -95,7 +95,7 @@ test('first runs are spread over the interval (jitter)', async () => {
   s.stop();
 });
 
-test('first runs land on a 20 ms grid, so nearby probes share one due time and one wake-up', async () => {
+test('first runs land on a GRID_MS (50 ms) grid, so nearby probes share one due time and one wake-up', async () => {
   const clock = new FakeClock();
   let i = 0;
   const seq = [0.121, 0.139, 0.5, 0.999];
@@ -107,10 +107,11 @@ test('first runs land on a 20 ms grid, so nearby probes share one due time and o
   });
   for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval: 1 }));
   await clock.advance(999);
-  assert.deepEqual(starts, [120, 120, 500, 980]);
+  assert.equal(GRID_MS, 50);
+  assert.deepEqual(starts, [100, 100, 500, 950]);
   // Fixed rate keeps them on the grid.
   await clock.advance(1_000);
-  assert.deepEqual(starts.slice(4), [1120, 1120, 1500, 1980]);
+  assert.deepEqual(starts.slice(4), [1100, 1100, 1500, 1950]);
   s.stop();
 });
 
@@ -127,7 +128,7 @@ test('a spread window narrower than the interval keeps first runs inside it, on 
   for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval: 10 }), undefined, spreadFor(200));
   await clock.advance(10_000);
   assert.equal(spreadFor(200), 200);
-  assert.deepEqual(starts, [0, 40, 140, 180, 10_000]);
+  assert.deepEqual(starts, [0, 50, 100, 150, 10_000]);
   s.stop();
 });
 
