@@ -15,6 +15,7 @@ import { runDaemon, type DaemonHost } from '../daemon/daemon.js';
 import { executeRunner } from '../daemon/execute.js';
 import { openLogger, SwitchableLogger, type ClosableLogger } from '../daemon/logger.js';
 import { removePidFile } from '../daemon/pidfile.js';
+import type { InlineStart } from './inline-start.js';
 import type { CliDeps, Invocation } from './invocation.js';
 import { CHILD_ENV, READY_FD, type Settings } from './settings.js';
 import { ORIGINAL_VERSION } from './usage.js';
@@ -117,9 +118,52 @@ function detached(inv: Invocation): Promise<StartOutcome> {
   });
 }
 
+/**
+ * inline: this process becomes the detached daemon (see inline-start.ts). It is what the child of
+ * detached() does, minus the second Node start-up: leave the caller's stdio, open the daemon's
+ * logger, write the pid file, start, and report the outcome to the waiting shell.
+ */
+async function inline(inv: Invocation, config: Config, start: InlineStart): Promise<StartOutcome> {
+  const { deps } = inv;
+  inv.logger.info(`Starting ${ORIGINAL_VERSION} as daemon`);
+  start.detach();
+  const open = loggerOpener(deps, inv.settings, false, inv.name);
+  let logger: SwitchableLogger;
+  try {
+    logger = new SwitchableLogger(await open(config));
+  } catch (e) {
+    const message = (e as Error).message;
+    inv.logger.error(`Exiting with exit_status 1: ${message}`);
+    start.report(1, message);
+    return { kind: 'failed', message };
+  }
+  guardCrashes(logger, inv.pidFile, deps.pid);
+  let outcome: StartOutcome = { kind: 'foreground' };
+  await runDaemon({
+    config,
+    loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
+    openLogger: open,
+    logger,
+    engineFactory: deps.engineFactory,
+    clock: deps.clock,
+    execute: executeRunner({ ...deps.command, env: deps.env, stdio: 'ignore', timeoutMs: inv.settings.startTimeoutMs + 10_000 }, logger),
+    host: processHost(),
+    pidFile: inv.pidFile,
+    ready: (r) => {
+      if (r.ok) { start.report(0); return; }
+      // The daemon exits right after this: the shell prints the message the caller must see.
+      inv.logger.error(`Exiting with exit_status 1: ${r.message}`);
+      start.report(1, r.message);
+      outcome = { kind: 'failed', message: r.message };
+    },
+  });
+  return outcome;
+}
+
 /** startDaemon starts the daemon for a valid config (the caller checked it is not running). */
-export function startDaemon(inv: Invocation): Promise<StartOutcome> {
+export function startDaemon(inv: Invocation, inlineStart?: InlineStart): Promise<StartOutcome> {
   const config = inv.config;
   if (!config) return Promise.resolve({ kind: 'failed', message: 'no valid configuration' });
-  return inv.foreground ? foreground(inv, config) : detached(inv);
+  if (inv.foreground) return foreground(inv, config);
+  return inlineStart ? inline(inv, config, inlineStart) : detached(inv);
 }

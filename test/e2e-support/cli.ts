@@ -28,16 +28,24 @@ export interface CliEnv {
   readonly confDir: string;
   readonly pidDir: string;
   readonly extra?: Readonly<Record<string, string>>;
+  /**
+   * false: run `node bin/ldirectord` (the JavaScript part only). Default: run bin/ldirectord as an
+   * executable, as an operator or the OCF agent does, so a plain `start` takes its shell part's
+   * one-process start.
+   */
+  readonly executable?: boolean;
 }
 
 /** ldirectord runs `ldirectord ...args` and resolves with its exit status and output. */
 export function ldirectord(args: readonly string[], env: CliEnv, timeoutMs = 120_000): Promise<CliRun> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [ldirectordBin(), ...args], {
+    const executable = env.executable !== false;
+    const child = spawn(executable ? ldirectordBin() : process.execPath, executable ? [...args] : [ldirectordBin(), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+        LDIRECTORD_NODE: process.execPath,
         LDIRECTORD_CONFDIR: env.confDir, LDIRECTORD_PIDDIR: env.pidDir, ...env.extra,
       },
     });
