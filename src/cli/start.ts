@@ -139,6 +139,17 @@ async function inline(inv: Invocation, config: Config, start: InlineStart): Prom
   }
   guardCrashes(logger, inv.pidFile, deps.pid);
   let outcome: StartOutcome = { kind: 'foreground' };
+  const fail = (message: string): void => {
+    inv.logger.error(`Exiting with exit_status 1: ${message}`);
+    start.report(1, message);
+    outcome = { kind: 'failed', message };
+  };
+  // The same bound as the two-process start: a daemon that is not up in time is told to stop
+  // (it does so once its engine is up) and the command fails.
+  const timer = deps.clock.setTimeout(() => {
+    fail(`ldirectord daemon did not report readiness within ${inv.settings.startTimeoutMs / 1000} seconds`);
+    process.kill(process.pid, 'SIGTERM');
+  }, inv.settings.startTimeoutMs);
   await runDaemon({
     config,
     loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
@@ -150,11 +161,10 @@ async function inline(inv: Invocation, config: Config, start: InlineStart): Prom
     host: processHost(),
     pidFile: inv.pidFile,
     ready: (r) => {
-      if (r.ok) { start.report(0); return; }
+      deps.clock.clearTimeout(timer);
+      if (r.ok) start.report(0);
       // The daemon exits right after this: the shell prints the message the caller must see.
-      inv.logger.error(`Exiting with exit_status 1: ${r.message}`);
-      start.report(1, r.message);
-      outcome = { kind: 'failed', message: r.message };
+      else fail(r.message);
     },
   });
   return outcome;
