@@ -5,14 +5,13 @@
 import { closeSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { formatDiagnostic } from '../config/model.js';
-import { runDaemon, type Readiness } from '../daemon/daemon.js';
-import { executeRunner } from '../daemon/execute.js';
+import type { Readiness } from '../daemon/daemon.js';
 import { SwitchableLogger } from '../daemon/logger.js';
 import { pidFilePath } from '../daemon/pidfile.js';
 import { parseArgs, type RunArgs } from './args.js';
 import type { CliDeps } from './invocation.js';
 import { CHILD_ENV, READY_FD, settingsFrom } from './settings.js';
-import { guardCrashes, loggerOpener, processHost } from './start.js';
+import { loggerOpener, runAsDaemon } from './start.js';
 
 /** passedArgs reads the RunArgs the parent `start` parsed (undefined: parse argv instead). */
 function passedArgs(json: string | undefined): RunArgs | undefined {
@@ -83,18 +82,7 @@ async function startChild(deps: CliDeps): Promise<void> {
   } catch (e) {
     return fail((e as Error).message, 1);
   }
-  const pidFile = pidFilePath(settings.pidDir, name);
-  guardCrashes(logger, pidFile, deps.pid);
-  await runDaemon({
-    config,
-    loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
-    openLogger: open,
-    logger,
-    engineFactory: deps.engineFactory,
-    clock: deps.clock,
-    execute: executeRunner({ ...deps.command, env: deps.env, stdio: 'ignore', timeoutMs: settings.startTimeoutMs + 10_000 }, logger),
-    host: processHost(),
-    pidFile,
-    ready: report,
+  await runAsDaemon(deps, settings, {
+    config, openLogger: open, logger, stdio: 'ignore', pidFile: pidFilePath(settings.pidDir, name), ready: report,
   });
 }

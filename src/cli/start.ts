@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Config } from '../config/model.js';
-import { runDaemon, type DaemonHost } from '../daemon/daemon.js';
+import { runDaemon, type DaemonHost, type Readiness } from '../daemon/daemon.js';
 import { executeRunner } from '../daemon/execute.js';
 import { openLogger, SwitchableLogger, type ClosableLogger } from '../daemon/logger.js';
 import { removePidFile } from '../daemon/pidfile.js';
@@ -55,20 +55,43 @@ export function guardCrashes(logger: ClosableLogger, pidFile: string | undefined
   process.on('unhandledRejection', die);
 }
 
+/** DaemonRun is what differs between the ways this process becomes the daemon. */
+interface DaemonRun {
+  readonly config: Config;
+  readonly openLogger: (config: Config) => Promise<ClosableLogger>;
+  readonly logger: SwitchableLogger;
+  /** stdio of the execute= instances: 'inherit' in the foreground, 'ignore' when detached. */
+  readonly stdio: 'inherit' | 'ignore';
+  /** Absent in the foreground, which writes no pid file. */
+  readonly pidFile?: string;
+  readonly ready?: (r: Readiness) => void;
+}
+
+/**
+ * runAsDaemon makes this process the daemon (foreground, detached child, or inline start) with
+ * the handles every path shares; resolves once it is up or has exited on a startup error.
+ */
+export function runAsDaemon(deps: CliDeps, settings: Settings, run: DaemonRun): Promise<void> {
+  guardCrashes(run.logger, run.pidFile, deps.pid);
+  return runDaemon({
+    config: run.config,
+    loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
+    openLogger: run.openLogger,
+    logger: run.logger,
+    engineFactory: deps.engineFactory,
+    clock: deps.clock,
+    execute: executeRunner({ ...deps.command, env: deps.env, stdio: run.stdio, timeoutMs: settings.startTimeoutMs + 10_000 }, run.logger),
+    host: processHost(),
+    ...(run.pidFile !== undefined ? { pidFile: run.pidFile } : {}),
+    ...(run.ready ? { ready: run.ready } : {}),
+  });
+}
+
 async function foreground(inv: Invocation, config: Config): Promise<StartOutcome> {
   const { deps } = inv;
   inv.logger.info(`Starting ${ORIGINAL_VERSION} with pid: ${deps.pid}`);
-  const logger = new SwitchableLogger(inv.logger);
-  guardCrashes(logger, undefined, deps.pid);
-  await runDaemon({
-    config,
-    loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
-    openLogger: loggerOpener(deps, inv.settings, inv.args.debug, inv.name),
-    logger,
-    engineFactory: deps.engineFactory,
-    clock: deps.clock,
-    execute: executeRunner({ ...deps.command, env: deps.env, stdio: 'inherit', timeoutMs: inv.settings.startTimeoutMs + 10_000 }, logger),
-    host: processHost(),
+  await runAsDaemon(deps, inv.settings, {
+    config, openLogger: loggerOpener(deps, inv.settings, inv.args.debug, inv.name), logger: new SwitchableLogger(inv.logger), stdio: 'inherit',
   });
   return { kind: 'foreground' };
 }
@@ -127,38 +150,31 @@ async function inline(inv: Invocation, config: Config, start: InlineStart): Prom
   const { deps } = inv;
   inv.logger.info(`Starting ${ORIGINAL_VERSION} as daemon`);
   start.detach();
-  const open = loggerOpener(deps, inv.settings, false, inv.name);
-  let logger: SwitchableLogger;
-  try {
-    logger = new SwitchableLogger(await open(config));
-  } catch (e) {
-    const message = (e as Error).message;
-    inv.logger.error(`Exiting with exit_status 1: ${message}`);
-    start.report(1, message);
-    return { kind: 'failed', message };
-  }
-  guardCrashes(logger, inv.pidFile, deps.pid);
   let outcome: StartOutcome = { kind: 'foreground' };
   const fail = (message: string): void => {
     inv.logger.error(`Exiting with exit_status 1: ${message}`);
     start.report(1, message);
     outcome = { kind: 'failed', message };
   };
+  const open = loggerOpener(deps, inv.settings, false, inv.name);
+  let logger: SwitchableLogger;
+  try {
+    logger = new SwitchableLogger(await open(config));
+  } catch (e) {
+    fail((e as Error).message);
+    return outcome;
+  }
   // The same bound as the two-process start: a daemon that is not up in time is told to stop
   // (it does so once its engine is up) and the command fails.
   const timer = deps.clock.setTimeout(() => {
     fail(`ldirectord daemon did not report readiness within ${inv.settings.startTimeoutMs / 1000} seconds`);
     process.kill(process.pid, 'SIGTERM');
   }, inv.settings.startTimeoutMs);
-  await runDaemon({
+  await runAsDaemon(deps, inv.settings, {
     config,
-    loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
     openLogger: open,
     logger,
-    engineFactory: deps.engineFactory,
-    clock: deps.clock,
-    execute: executeRunner({ ...deps.command, env: deps.env, stdio: 'ignore', timeoutMs: inv.settings.startTimeoutMs + 10_000 }, logger),
-    host: processHost(),
+    stdio: 'ignore',
     pidFile: inv.pidFile,
     ready: (r) => {
       deps.clock.clearTimeout(timer);
