@@ -60,7 +60,6 @@ export function createRunner(tables: CheckTables) {
     const done = (up: boolean, message: string): CheckResult => ({ up, message, durationMs: now() - started });
     if (signal.aborted) return done(false, isTimeout(signal.reason) && ctx.deadlineByCaller ? `timeout after ${spec.timeoutMs} ms` : 'aborted');
 
-    const budget = deadlineMs(spec);
     const ac = new AbortController();
     let timedOut = false;
     let deadline: NodeJS.Timeout | undefined;
@@ -92,7 +91,7 @@ export function createRunner(tables: CheckTables) {
       deadline = setTimeout(() => {
         timedOut = true;
         abort(new Error(`timeout after ${spec.timeoutMs} ms`));
-      }, budget);
+      }, deadlineMs(spec));
     });
     const checked = (async (): Promise<CheckResult> => {
       const { name, fn } = selectCheck(spec, tables);

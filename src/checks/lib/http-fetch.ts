@@ -4,7 +4,7 @@
  */
 import { ProxyAgent, type Dispatcher } from 'undici';
 import type { CheckSpec } from '../types.js';
-import type { Fetched } from './http-wire.js';
+import { BoundedBody, type Fetched } from './http-wire.js';
 import { hostPart } from './host-part.js';
 
 /**
@@ -21,8 +21,7 @@ export function fetchOnce(
     let statusCode = 0;
     let reason = '';
     let location: string | undefined;
-    const parts: Buffer[] = [];
-    let bytes = 0;
+    const body = new BoundedBody(maxBytes);
     let settled = false;
     const settle = (err: unknown, truncated = false, complete = false): void => {
       if (settled) return;
@@ -32,7 +31,7 @@ export function fetchOnce(
       // close() after a complete response avoids the error object destroy() builds per client.
       (complete ? dispatcher.close() : dispatcher.destroy()).catch(() => undefined);
       if (err !== undefined) reject(err);
-      else resolve({ statusCode, reason, location, body: parts.length === 1 ? parts[0] as Buffer : Buffer.concat(parts), truncated });
+      else resolve({ statusCode, reason, location, body: body.buffer, truncated });
     };
     const onAbort = (): void => settle(signal.reason);
     if (signal.aborted) { onAbort(); return; }
@@ -54,15 +53,7 @@ export function fetchOnce(
       },
       onResponseData(_c, chunk) {
         if (settled) return;
-        const room = maxBytes - bytes;
-        if (chunk.length >= room) {
-          parts.push(chunk.subarray(0, room));
-          bytes += room;
-          settle(undefined, true);
-          return;
-        }
-        parts.push(chunk);
-        bytes += chunk.length;
+        if (body.add(chunk)) settle(undefined, true);
       },
       onResponseEnd() { settle(undefined, false, true); },
       onResponseError(_c, err) { settle(err); },

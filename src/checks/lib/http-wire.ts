@@ -13,6 +13,30 @@ export interface Fetched {
   readonly truncated: boolean;
 }
 
+/** BoundedBody keeps the first `max` bytes of a response body (both http transports use it). */
+export class BoundedBody {
+  private readonly parts: Buffer[] = [];
+  private bytes = 0;
+  constructor(private readonly max: number) {}
+
+  /** add keeps what still fits of `chunk`; true once `max` bytes are held (stop reading). */
+  add(chunk: Buffer): boolean {
+    const room = this.max - this.bytes;
+    if (chunk.length >= room) {
+      this.parts.push(chunk.subarray(0, room));
+      this.bytes += room;
+      return true;
+    }
+    this.parts.push(chunk);
+    this.bytes += chunk.length;
+    return false;
+  }
+
+  get buffer(): Buffer {
+    return this.parts.length === 1 ? this.parts[0] as Buffer : Buffer.concat(this.parts);
+  }
+}
+
 /** WireTls is how an https hop sets up TLS; undefined means plain http. */
 export interface WireTls {
   readonly verify: boolean;
@@ -52,8 +76,7 @@ export function fetchWire(
     let statusCode = 0;
     let reason = '';
     let location: string | undefined;
-    const parts: Buffer[] = [];
-    let bytes = 0;
+    const body = new BoundedBody(maxBytes);
     let settled = false;
 
     const settle = (err: unknown, truncated = false): void => {
@@ -65,7 +88,7 @@ export function fetchWire(
       // stays on its side (measured: 5 of 50,000 checks left one on the director).
       socket.destroy();
       if (err !== undefined) reject(err);
-      else resolve({ statusCode, reason, location, body: parts.length === 1 ? parts[0] as Buffer : Buffer.concat(parts), truncated });
+      else resolve({ statusCode, reason, location, body: body.buffer, truncated });
     };
     const onAbort = (): void => settle(signal.reason);
 
@@ -93,15 +116,7 @@ export function fetchWire(
       // A negative chunk size reaches here as a negative length: refuse it (see above).
       if (!(length >= 0)) throw new WireError('HTTP_BAD_RESPONSE', 'bad HTTP response: invalid body length');
       if (settled) return;
-      const room = maxBytes - bytes;
-      if (length >= room) {
-        parts.push(chunk.subarray(offset, offset + room));
-        bytes += room;
-        settle(undefined, true);
-        return;
-      }
-      parts.push(chunk.subarray(offset, offset + length));
-      bytes += length;
+      if (body.add(chunk.subarray(offset, offset + length))) settle(undefined, true);
     };
     parser[HTTPParser.kOnMessageComplete] = () => {
       if (statusCode !== 0) settle(undefined);
