@@ -79,33 +79,33 @@ test('a probe reuses its signal only while clean: never aborted, no listener lef
   s.stop();
 });
 
-test('first runs are spread over the interval (jitter)', async () => {
+/**
+ * jittered: a scheduler whose random() returns `seq` in turn, with four always-up probes of
+ * `checkinterval` added (first runs spread over `spreadMs` when given); `starts` records when each
+ * check started.
+ */
+function jittered(seq: number[], checkinterval: number, spreadMs?: number) {
   const clock = new FakeClock();
   let i = 0;
-  const seq = [0.05, 0.35, 0.65, 0.95];
   const starts: number[] = [];
   const s = new Scheduler({
     clock, maxChecks: 0, random: () => seq[i++ % seq.length]!,
     run: () => { starts.push(clock.monotonic()); return Promise.resolve({ up: true, message: '', durationMs: 0 }); },
     onResult: () => {},
   });
-  for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval: 10 }));
+  for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval }), undefined, spreadMs);
+  return { clock, starts, s };
+}
+
+test('first runs are spread over the interval (jitter)', async () => {
+  const { clock, starts, s } = jittered([0.05, 0.35, 0.65, 0.95], 10);
   await clock.advance(9_999);
   assert.deepEqual(starts, [500, 3500, 6500, 9500]);
   s.stop();
 });
 
 test('first runs land on a GRID_MS (50 ms) grid, so nearby probes share one due time and one wake-up', async () => {
-  const clock = new FakeClock();
-  let i = 0;
-  const seq = [0.121, 0.139, 0.5, 0.999];
-  const starts: number[] = [];
-  const s = new Scheduler({
-    clock, maxChecks: 0, random: () => seq[i++ % seq.length]!,
-    run: () => { starts.push(clock.monotonic()); return Promise.resolve({ up: true, message: '', durationMs: 0 }); },
-    onResult: () => {},
-  });
-  for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval: 1 }));
+  const { clock, starts, s } = jittered([0.121, 0.139, 0.5, 0.999], 1);
   await clock.advance(999);
   assert.equal(GRID_MS, 50);
   assert.deepEqual(starts, [100, 100, 500, 950]);
@@ -116,16 +116,7 @@ test('first runs land on a GRID_MS (50 ms) grid, so nearby probes share one due 
 });
 
 test('a spread window narrower than the interval keeps first runs inside it, on the grid', async () => {
-  const clock = new FakeClock();
-  let i = 0;
-  const seq = [0, 0.26, 0.74, 0.999];
-  const starts: number[] = [];
-  const s = new Scheduler({
-    clock, maxChecks: 0, random: () => seq[i++ % seq.length]!,
-    run: () => { starts.push(clock.monotonic()); return Promise.resolve({ up: true, message: '', durationMs: 0 }); },
-    onResult: () => {},
-  });
-  for (const a of ['10.1.0.1', '10.1.0.2', '10.1.0.3', '10.1.0.4']) s.add(probe(a, { checkinterval: 10 }), undefined, spreadFor(200));
+  const { clock, starts, s } = jittered([0, 0.26, 0.74, 0.999], 10, spreadFor(200));
   await clock.advance(10_000);
   assert.equal(spreadFor(200), 200);
   assert.deepEqual(starts, [0, 50, 100, 150, 10_000]);
