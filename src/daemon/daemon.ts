@@ -67,7 +67,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
   // Autoreload (engine side) and HUP share one path: queued on the chain, never overlapping.
   const enqueueReload = (trigger: 'signal' | 'request'): Promise<void> => {
-    // The watcher has already taken the new file's digest: a request during startup is kept for
+    // The watcher has already read the new file's content: a request during startup is kept for
     // later, or the change would never apply. (Not awaited: a failed start must not wait on it.)
     if (!started && !stopping && trigger === 'request') reloadWhenUp = true;
     if (stopping || !started) return Promise.resolve();

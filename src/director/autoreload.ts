@@ -44,9 +44,11 @@ export interface ConfigWatcher {
 }
 
 /**
- * The original compares MD5 sums; comparing the bytes themselves gives the same answer without
- * initialising OpenSSL, which took 0.15 s of a daemon's start-up in the kernel lab (config files
- * are kilobytes, so keeping the last content costs nothing).
+ * The original compares MD5 sums; comparing the bytes themselves gives the same answer with no
+ * hashing (config files are kilobytes, so keeping the last content costs nothing). The first
+ * read at start-up is synchronous: the asynchronous read and hash it replaced took 0.15-0.19 s of
+ * a daemon's start in the kernel lab, most likely libuv starting its worker threads for the first
+ * file operation, since the director has already used the hash functions by then.
  */
 async function content(file: string): Promise<Buffer | undefined> {
   try { return await fsp.readFile(file); } catch { return undefined; }

@@ -207,7 +207,7 @@ test('an autoreload request while the daemon is still starting is carried out on
   try {
     const running = runDaemon(r.opts);
     await flush();
-    // The watcher has taken the new digest: if this request is dropped, the change never applies.
+    // The watcher has read the new content: if this request is dropped, the change never applies.
     await r.deps!.requestReload!();
     release();
     await running;
