@@ -4,9 +4,11 @@
  */
 import type { Config, LoadResult } from '../config/model.js';
 
-/** ConfigApi: locate, load, summarise. */
+/** ConfigApi: locate, load (from the file or from its content), summarise. */
 export interface ConfigApi {
   resolveConfigPath(arg: string, opts?: { confDirs?: readonly string[]; cwd?: string }): string | undefined;
   loadConfig(file: string, opts?: { name?: string }): Promise<LoadResult>;
+  /** loadConfigText loads content already read (the daemon's settled read) as `file`. */
+  loadConfigText(text: string, file: string, opts?: { name?: string }): Promise<LoadResult>;
   summarize(config: Config): string;
 }

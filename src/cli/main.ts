@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, resolveConfigPath, summarize } from '../config/index.js';
+import { loadConfig, loadConfigText, resolveConfigPath, summarize } from '../config/index.js';
 import { idleEngineFactory, lazyEngineFactory, type EngineFactory } from '../daemon/engine.js';
 import { systemClock } from '../util/clock.js';
 import { runCli } from './run.js';
@@ -46,7 +46,7 @@ const outcome = await runCli({
   cwd: process.cwd(),
   clock: systemClock(),
   pid: process.pid,
-  configApi: { loadConfig, resolveConfigPath, summarize },
+  configApi: { loadConfig, loadConfigText, resolveConfigPath, summarize },
   engineFactory: engineFactory(process.env),
   command: { execPath: process.execPath, execArgv: process.execArgv, script: scriptPath() },
   rawArgs: process.argv.slice(2),

@@ -75,7 +75,7 @@ export function runAsDaemon(deps: CliDeps, settings: Settings, run: DaemonRun): 
   guardCrashes(run.logger, run.pidFile, deps.pid);
   return runDaemon({
     config: run.config,
-    loadConfig: (file, o) => deps.configApi.loadConfig(file, o),
+    loadConfig: (file, o) => (o.text !== undefined ? deps.configApi.loadConfigText(o.text, file, o) : deps.configApi.loadConfig(file, o)),
     openLogger: run.openLogger,
     logger: run.logger,
     engineFactory: deps.engineFactory,

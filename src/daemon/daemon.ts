@@ -8,9 +8,15 @@
  * bug #8). Signals are handled one at a time through a promise chain, so a stop never overlaps
  * a reload, and a second stop signal while stopping is ignored instead of dying as the original
  * did ("Exit Handler Repeatedly Called").
+ *
+ * Once up, the daemon watches its config file (autoreload.ts). Autoreload and HUP read the file
+ * the same way, once it has settled (config-file.ts): an edit in progress is never loaded.
  */
 import { formatDiagnostic, type Config, type LoadResult } from '../config/model.js';
+import { spawnExec } from '../director/exec.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
+import { watchConfig, type ConfigWatcher, type FileWatcher } from './autoreload.js';
+import { readSettled, type ConfigRead } from './config-file.js';
 import type { EngineFactory } from './engine.js';
 import { reconcileExecute, type ExecuteRunner } from './execute.js';
 import type { ClosableLogger, SwitchableLogger } from './logger.js';
@@ -32,7 +38,14 @@ export interface DaemonHost {
 /** DaemonOptions: the loaded config and every handle the daemon uses. */
 export interface DaemonOptions {
   readonly config: Config;
-  readonly loadConfig: (file: string, opts: { name: string }) => Promise<LoadResult>;
+  /** Loads the config from `text` when given (the settled content), else reads `file` itself. */
+  readonly loadConfig: (file: string, opts: { name: string; text?: string }) => Promise<LoadResult>;
+  /** The settled read of the config file (default: readSettled with the daemon's clock). */
+  readonly readConfig?: (file: string, signal: AbortSignal) => Promise<ConfigRead>;
+  /** Runs the autoreload callback (argv); never rejects (default spawnExec). */
+  readonly exec?: (argv: readonly string[]) => Promise<number>;
+  /** The file watcher behind autoreload (default chokidar); tests pass a fake. */
+  readonly watch?: (file: string, opts: object) => FileWatcher;
   /** Opens the logger for a config (called again on reload when logfile= changed). */
   readonly openLogger: (config: Config) => Promise<ClosableLogger>;
   readonly logger: SwitchableLogger;
@@ -61,20 +74,22 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   let stopping = false;
   let started = false;
   let pendingStop: string | undefined;
-  let reloadWhenUp = false;
   let chain: Promise<void> = Promise.resolve();
   let keepAlive: TimerHandle | undefined;
+  let watcher: ConfigWatcher | undefined;
+  // The content of the last reload: an autoreload of content a HUP has just loaded is skipped.
+  let lastContent: Buffer | undefined;
+  // Aborted on stop, so a settled read waiting for a writer never holds up the stop behind it.
+  const stopSignal = new AbortController();
+  const readConfig = opts.readConfig ?? ((file: string, signal: AbortSignal) => readSettled(file, { clock, signal }));
 
-  // Autoreload (engine side) and HUP share one path: queued on the chain, never overlapping.
-  const enqueueReload = (trigger: 'signal' | 'request'): Promise<void> => {
-    // The watcher has already read the new file's content: a request during startup is kept for
-    // later, or the change would never apply. (Not awaited: a failed start must not wait on it.)
-    if (!started && !stopping && trigger === 'request') reloadWhenUp = true;
+  // Autoreload and HUP share one path: queued on the chain, never overlapping.
+  const enqueueReload = (trigger: 'signal' | 'request', content?: Buffer): Promise<void> => {
     if (stopping || !started) return Promise.resolve();
-    chain = chain.then(() => reload(trigger)).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
+    chain = chain.then(() => reload(trigger, content)).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
     return chain;
   };
-  const engine = opts.engineFactory(config, { logger, clock, requestReload: () => enqueueReload('request') });
+  const engine = opts.engineFactory(config, { logger, clock });
 
   const finish = (code: number, message: string): void => {
     if (keepAlive) clock.clearTimeout(keepAlive);
@@ -86,6 +101,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
   const stop = async (sig: string): Promise<void> => {
     // Nothing may keep the engine from its cleanstop, nor reject the chain (that would crash).
+    await watcher?.close().catch((e) => logger.error(`Error while closing the config watcher: ${errorText(e)}`));
     try {
       await opts.execute(config.global.execute, 'stop');
     } catch (e) {
@@ -100,10 +116,32 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     finish(0, '');
   };
 
-  const reload = async (trigger: 'signal' | 'request'): Promise<void> => {
+  const reload = async (trigger: 'signal' | 'request', given?: Buffer): Promise<void> => {
     // ldirectord L1150; an autoreload has already logged "Configuration file ... has changed".
     if (trigger === 'signal') logger.info('Reloading Linux Director Daemon config on signal');
-    const result = await opts.loadConfig(config.file, { name: config.name });
+    let content = given;
+    if (content === undefined) {
+      const r = await readConfig(config.file, stopSignal.signal);
+      if (r.kind === 'aborted') return;
+      if (r.kind === 'unsettled') {
+        logger.error(`Configuration file '${config.file}' did not stop changing: keeping the running configuration`);
+        return;
+      }
+      // A missing file: the loader reports it (can not open file ...) in its usual words.
+      if (r.kind === 'content') content = r.content;
+    }
+    if (content !== undefined) {
+      if (trigger === 'request' && lastContent?.equals(content)) return;
+      lastContent = content;
+      watcher?.loaded(content);
+      // A truncated file that was never rewritten (a full disk, `> file`) is not a config that
+      // means "remove every virtual service": keep the running one (the original loaded it).
+      if (content.length === 0) {
+        logger.error(`Configuration file '${config.file}' is empty: keeping the running configuration`);
+        return;
+      }
+    }
+    const result = await opts.loadConfig(config.file, { name: config.name, ...(content !== undefined ? { text: content.toString('utf8') } : {}) });
     if (!result.ok) {
       for (const d of result.diagnostics) logger.error(formatDiagnostic(d));
       logger.error(`Reload of ${config.file} failed: keeping the running configuration`);
@@ -127,12 +165,37 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     }
   };
 
+  // The watcher starts once the daemon is up; its first check (once chokidar is ready) catches
+  // a change made between the load that started this daemon and the watch.
+  const startWatcher = async (): Promise<void> => {
+    try {
+      const w = await watchConfig({
+        file: config.file,
+        logger,
+        clock,
+        autoreload: () => config.global.autoreload,
+        callback: () => config.global.callback,
+        reload: (content) => enqueueReload('request', content),
+        read: (signal) => readConfig(config.file, signal),
+        exec: opts.exec ?? spawnExec,
+        ...(opts.watch ? { watch: opts.watch } : {}),
+      });
+      watcher = w;
+      void w.ready.then(() => (stopping ? false : w.check())).catch((e: unknown) => {
+        logger.error(`Can not watch configuration file '${config.file}': ${errorText(e)}`);
+      });
+    } catch (e) {
+      logger.error(`Can not watch configuration file '${config.file}': ${errorText(e)}`);
+    }
+  };
+
   const onStop = (sig: string): void => {
     if (stopping) {
       logger.debug(`Ignoring signal ${signalName(sig)}: already stopping`, 1);
       return;
     }
     stopping = true;
+    stopSignal.abort();
     // A stop requested during startup runs once the engine is up, so it can clean up.
     if (!started) { pendingStop = sig; return; }
     chain = chain.then(() => stop(sig));
@@ -162,6 +225,6 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   }
   started = true;
   opts.ready?.({ ok: true, pid: host.pid });
-  if (pendingStop) chain = chain.then(() => stop(pendingStop as string));
-  else if (reloadWhenUp) void enqueueReload('request');
+  if (pendingStop) { chain = chain.then(() => stop(pendingStop as string)); return; }
+  await startWatcher();
 }

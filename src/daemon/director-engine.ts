@@ -1,6 +1,6 @@
 /**
  * directorEngineFactory wires the real engine into the daemon: it opens the IPVS generic-netlink
- * handle, builds the director with the real health checks, and runs the autoreload watcher.
+ * handle and builds the director with the real health checks (the daemon watches the config).
  * The handle is opened in start() (not in the factory) so an unavailable IPVS becomes a start
  * error the `start` command reports, not a crash.
  */
@@ -8,7 +8,7 @@ import { preloadChecks } from '../checks/registry.js';
 import { runCheck } from '../checks/run.js';
 import type { CheckKind } from '../checks/types.js';
 import type { Config, ServiceName } from '../config/model.js';
-import { createDirector, watchConfig, type ConfigWatcher, type Director } from '../director/index.js';
+import { createDirector, type Director } from '../director/index.js';
 import { openIpvs } from '../ipvs/index.js';
 import type { IpvsHandle } from '../ipvs/types.js';
 import type { Engine, EngineDeps, EngineFactory } from './engine.js';
@@ -19,11 +19,7 @@ export interface WiredEngine extends Engine {
   readonly director: Director | undefined;
 }
 
-/**
- * directorEngineFactory: `openHandle` is the IPVS seam (tests pass the memory double);
- * autoreload asks the daemon to reload through `deps.requestReload` (the same path as HUP, so a
- * broken file keeps the running config exactly as a failed HUP does).
- */
+/** directorEngineFactory: `openHandle` is the IPVS seam (tests pass the memory double). */
 export function directorEngineFactory(
   openHandle: () => Promise<IpvsHandle> = () => openIpvs(),
 ): EngineFactory {
@@ -31,28 +27,6 @@ export function directorEngineFactory(
     let config = initial;
     let ipvs: IpvsHandle | undefined;
     let director: Director | undefined;
-    let watcher: ConfigWatcher | undefined;
-    let stopping = false;
-
-    // start() waits for the watcher's first read of the file only: the daemon reports readiness without
-    // waiting for chokidar (loading it and its first scan took 0.15-0.2 s of `start` in the
-    // kernel lab). A change made meanwhile is caught by one check once the watcher is ready.
-    const startWatcher = async (): Promise<void> => {
-      const w = await watchConfig({
-        file: config.file,
-        logger: deps.logger,
-        autoreload: () => config.global.autoreload,
-        callback: () => config.global.callback,
-        reload: async () => {
-          if (deps.requestReload) await deps.requestReload();
-          else process.kill(process.pid, 'SIGHUP');
-        },
-      });
-      watcher = w;
-      void w.ready.then(() => (stopping ? false : w.check())).catch((e: unknown) => {
-        deps.logger.error(`Can not watch configuration file '${config.file}': ${e instanceof Error ? e.message : String(e)}`);
-      });
-    };
 
     return {
       get director() { return director; },
@@ -61,7 +35,6 @@ export function directorEngineFactory(
         await preloadChecks(checksUsedBy(config));
         director = createDirector(config, { ipvs, clock: deps.clock, logger: deps.logger, runCheck });
         await director.start();
-        await startWatcher();
       },
       async reload(next: Config) {
         if (!director) throw new Error('engine not started');
@@ -70,9 +43,6 @@ export function directorEngineFactory(
         config = next;
       },
       async stop() {
-        stopping = true;
-        await watcher?.close();
-        watcher = undefined;
         try {
           await director?.stop();
         } finally {

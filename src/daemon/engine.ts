@@ -22,12 +22,6 @@ export interface Engine {
 export interface EngineDeps {
   readonly logger: Logger;
   readonly clock: Clock;
-  /**
-   * requestReload asks the daemon to re-read the config file exactly as HUP does (autoreload
-   * uses it): a broken file is logged and the running config kept. Resolves when that reload
-   * is done. Optional so engines and tests that build deps by hand need not provide it.
-   */
-  readonly requestReload?: () => Promise<void>;
 }
 
 /** EngineFactory builds the engine for a loaded config. */

@@ -1,6 +1,5 @@
 /**
- * The director's public surface: createDirector (the engine the daemon drives), its types, and
- * the autoreload watcher the daemon wires to reload.
+ * The director's public surface: createDirector (the engine the daemon drives) and its types.
  */
 export { createDirector, DirectorEngine } from './director.js';
 export type {
@@ -8,5 +7,3 @@ export type {
 } from './types.js';
 export { nodemailerSend } from './email.js';
 export { spawnExec } from './exec.js';
-export { watchConfig } from './autoreload.js';
-export type { AutoreloadOptions, ConfigWatcher } from './autoreload.js';

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ interface Rig {
   exec: [string[], ExecuteAction][];
   opened: string[];
   deps?: EngineDeps;
+  /** The fake file watcher the daemon started (emit 'ready', 'change'), once it is up. */
+  watchers: (EventEmitter & { closed: boolean })[];
   opts: DaemonOptions;
 }
 
@@ -33,7 +36,8 @@ function rig(o: { results?: LoadResult[]; engine?: ReturnType<typeof recordingEn
   const exec: [string[], ExecuteAction][] = [];
   const opened: string[] = [];
   const cfg = config(join(dir, 'www'), { execute: o.execute ?? [] });
-  const r: Rig = { dir, host, engine, mem, ready, exec, opened } as Rig;
+  const watchers: Rig['watchers'] = [];
+  const r: Rig = { dir, host, engine, mem, ready, exec, opened, watchers } as Rig;
   r.opts = {
     config: cfg,
     loadConfig: loader(o.results ?? [{ ok: true, config: cfg, warnings: [] }]),
@@ -45,6 +49,11 @@ function rig(o: { results?: LoadResult[]; engine?: ReturnType<typeof recordingEn
     host,
     pidFile: join(dir, 'ldirectord.www.pid'),
     ready: (x) => ready.push(x),
+    watch: () => {
+      const w = Object.assign(new EventEmitter(), { closed: false, close: async () => { w.closed = true; } });
+      watchers.push(w);
+      return w;
+    },
   };
   return r;
 }
@@ -109,13 +118,28 @@ test('HUP with a broken file logs every diagnostic and keeps the config; a later
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
 
-test('requestReload (autoreload) reloads without the "on signal" line', async () => {
+test('an autoreload change reloads with the settled content, without the "on signal" line', async () => {
   const r = rig();
+  const texts: (string | undefined)[] = [];
+  const load = r.opts.loadConfig;
   try {
-    await runDaemon(r.opts);
-    await r.deps!.requestReload!();
-    assert.deepEqual(r.engine.calls, ['start', 'reload']);
+    await runDaemon({
+      ...r.opts,
+      config: { ...r.opts.config, global: { ...r.opts.config.global, autoreload: true } },
+      readConfig: async () => ({ kind: 'content', content: Buffer.from('checkinterval=7\n') }),
+      loadConfig: (file, o) => { texts.push(o.text); return load(file, o); },
+    });
+    const [w] = r.watchers;
+    assert.ok(w, 'the watcher starts once the daemon is up');
+    await flush();
+    w.emit('ready');
+    await waitFor(() => r.engine.calls.length === 2);
+    assert.deepEqual(r.engine.calls, ['start', 'reload'], r.mem.lines.join('\n'));
+    assert.deepEqual(texts, ['checkinterval=7\n'], 'loaded from the content the watcher read, not read again');
     assert.ok(!r.mem.lines.some((l) => /on signal/.test(l)));
+    w.emit('change');
+    await flush();
+    assert.deepEqual(r.engine.calls, ['start', 'reload'], 'the same content is not reloaded twice');
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
 
@@ -200,19 +224,20 @@ test('a failing execute= runner never skips the engine stop (cleanstop) nor cras
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
 
-test('an autoreload request while the daemon is still starting is carried out once it is up (not lost)', async () => {
+test('the watcher starts only once the daemon is up, and a stop closes it', async () => {
   let release!: () => void;
   const gate = new Promise<void>((res) => { release = res; });
   const r = rig({ engine: recordingEngine({ gate }) });
   try {
     const running = runDaemon(r.opts);
     await flush();
-    // The watcher has read the new content: if this request is dropped, the change never applies.
-    await r.deps!.requestReload!();
+    assert.equal(r.watchers.length, 0, 'no watcher while the engine starts');
     release();
     await running;
+    assert.equal(r.watchers.length, 1);
+    r.host.signal('SIGTERM');
     await flush();
-    assert.deepEqual(r.engine.calls, ['start', 'reload']);
-    assert.deepEqual(r.host.exits, []);
+    assert.deepEqual(r.host.exits, [0]);
+    assert.equal(r.watchers[0]!.closed, true);
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });

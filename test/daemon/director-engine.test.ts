@@ -67,63 +67,6 @@ test('director engine: an IPVS open failure is a start error, not a crash', asyn
   await engine.stop();
 });
 
-/** autoEngine writes `text` to <name>.cf and builds an engine on it that counts reload requests. */
-async function autoEngine(name: string, text: string) {
-  const file = join(dir, `${name}.cf`);
-  writeFileSync(file, text);
-  const r = await loadConfigText(text, file, { name });
-  assert.ok(r.ok);
-  let reloads = 0;
-  const engine = directorEngineFactory(async () => new MemoryIpvs())(r.config, {
-    logger: memoryLogger(), clock: systemClock(), requestReload: async () => { reloads++; },
-  });
-  return { file, engine, reloads: () => reloads };
-}
-
-test('director engine: autoreload=yes asks the daemon to reload on a content change, not on a bare touch; callback runs', async () => {
-  const marker = join(dir, 'callback.out');
-  const cb = join(dir, 'callback.sh');
-  writeFileSync(cb, `#!/bin/sh\necho "$1" >> ${marker}\n`, { mode: 0o755 });
-  const text = `autoreload=yes\ncallback="${cb}"\n${base(1)}`;
-  const { file, engine, reloads } = await autoEngine('auto', text);
-  await engine.start();
-  try {
-    const now = new Date();
-    utimesSync(file, now, new Date(now.getTime() + 5000)); // touch: same content
-    await new Promise((res) => setTimeout(res, 1500));
-    assert.equal(reloads(), 0, 'a bare touch does not reload');
-    writeFileSync(file, text.replace('masq 1', 'masq 2'));
-    await until(() => reloads() === 1);
-    await until(() => existsSync(marker));
-    assert.equal(readFileSync(marker, 'utf8').trim(), file, 'callback gets the full config path');
-  } finally {
-    await engine.stop();
-  }
-});
-
-test('director engine: start does not wait for the watcher, yet a change made at once after start is reloaded', async () => {
-  const text = `autoreload=yes\n${base(1)}`;
-  const { file, engine, reloads } = await autoEngine('early', text);
-  await engine.start();
-  try {
-    // Written before the watcher can have reported ready: the check after ready must see it.
-    writeFileSync(file, text.replace('masq 1', 'masq 2'));
-    await until(() => reloads() === 1);
-  } finally {
-    await engine.stop();
-  }
-});
-
-test('director engine: stop right after start closes the watcher that is still being set up', async () => {
-  const text = `autoreload=yes\n${base(1)}`;
-  const { file, engine, reloads } = await autoEngine('quick', text);
-  await engine.start();
-  await engine.stop();
-  writeFileSync(file, text.replace('masq 1', 'masq 3'));
-  await new Promise((res) => setTimeout(res, 1500));
-  assert.equal(reloads(), 0, 'no watcher outlives stop');
-});
-
 test('checksUsedBy: the kinds and services each checktype can run (preloaded before the first round)', async () => {
   const cfg = await load(`virtual=10.9.9.9:80
 \treal=127.0.0.2:80 masq

@@ -3,7 +3,10 @@
  * http-client: a load client for the traffic end-to-end test, run inside the client's network
  * namespace (`ip netns exec <ns> node http-client.js <url> <seconds> <gapMs>`). It sends one
  * request at a time on a fresh connection (so IPVS schedules each one), each with a 1 s deadline,
- * and prints one JSON object: every request's start time (epoch ms), outcome and body.
+ * until SIGTERM (or `seconds` as a safety limit), then prints one JSON object: every request's
+ * start time (epoch ms), outcome and body. On stderr it reports progress as it goes, so the test
+ * acts on what the client has seen rather than on a guess of how long node takes to start:
+ * `first <body>` the first time a body is answered, `count <n>` every 10 requests.
  */
 import { request } from 'node:http';
 
@@ -38,11 +41,17 @@ function once(url: string): Promise<Sample> {
 }
 
 async function main(): Promise<void> {
-  const [url = '', seconds = '10', gap = '20'] = process.argv.slice(2);
+  const [url = '', seconds = '120', gap = '20'] = process.argv.slice(2);
   const end = Date.now() + Number(seconds) * 1000;
   const samples: Sample[] = [];
-  while (Date.now() < end) {
-    samples.push(await once(url));
+  const seen = new Set<string>();
+  let stop = false;
+  process.on('SIGTERM', () => { stop = true; });
+  while (!stop && Date.now() < end) {
+    const s = await once(url);
+    samples.push(s);
+    if (s.ok && !seen.has(s.body)) { seen.add(s.body); process.stderr.write(`first ${s.body}\n`); }
+    if (samples.length % 10 === 0) process.stderr.write(`count ${samples.length}\n`);
     await new Promise((r) => setTimeout(r, Number(gap)));
   }
   process.stdout.write(`${JSON.stringify(samples)}\n`);

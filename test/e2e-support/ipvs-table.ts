@@ -57,3 +57,31 @@ export function destCount(t: Table, liveOnly = false): number {
 export async function clearTable(): Promise<void> {
   await ipvsadmText(['-C']);
 }
+
+/** hexAddress turns /proc/net/ip_vs's "7F000003:0050" into "127.0.0.3:80" (IPv4 only). */
+function hexAddress(hex: string): string {
+  const [a = '', p = ''] = hex.split(':');
+  const ip = [0, 2, 4, 6].map((i) => parseInt(a.slice(i, i + 2), 16)).join('.');
+  return `${ip}:${parseInt(p, 16)}`;
+}
+
+/**
+ * parseProcIpvs parses /proc/net/ip_vs (pure): the same Table as parseIpvsadmList, for IPv4
+ * services. Reading the proc file costs a few syscalls where spawning ipvsadm costs a process,
+ * so a test can sample the kernel table every 20 ms even in the lab.
+ */
+export function parseProcIpvs(text: string): Table {
+  const table: Table = new Map();
+  let current: Map<string, TableDest> | undefined;
+  for (const line of text.split('\n')) {
+    const svc = /^(TCP|UDP|SCTP)\s+([0-9A-F]{8}:[0-9A-F]{4})\s/.exec(line);
+    if (svc) {
+      current = new Map();
+      table.set(`${svc[1]} ${hexAddress(svc[2]!)}`, current);
+      continue;
+    }
+    const d = /^\s+->\s+([0-9A-F]{8}:[0-9A-F]{4})\s+(\S+)\s+(\d+)/.exec(line);
+    if (d && current) current.set(hexAddress(d[1]!), { forward: d[2]!, weight: Number(d[3]) });
+  }
+  return table;
+}

@@ -8,7 +8,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openIpvs, type IpvsHandle, type ServiceKey } from '../../../src/ipvs/index.js';
@@ -16,7 +16,7 @@ import { killDaemon, ldirectord, PROJECT_ROOT, type CliEnv } from '../../e2e-sup
 import type { Sample } from '../../e2e-support/http-client.js';
 import { clearTable, ipvsadmText } from '../../e2e-support/ipvs-table.js';
 import { startNginx, writeTestPage, type Nginx } from '../../e2e-support/nginx.js';
-import { sleep, waitFor, waitForPort } from '../../e2e-support/wait.js';
+import { waitFor, waitForPort } from '../../e2e-support/wait.js';
 import { assertInLab } from '../support.js';
 
 assertInLab();
@@ -30,7 +30,8 @@ const NS = [
   { ns: 'e2e-r2', net: 3, addr: '10.0.3.2' },
 ] as const;
 const [CLIENT, R1, R2] = NS;
-const CLIENT_SECONDS = 14;
+/** The client's own safety limit; the test stops it with SIGTERM once it has seen enough. */
+const CLIENT_MAX_SECONDS = 240;
 
 let dir: string;
 let env: CliEnv;
@@ -62,14 +63,39 @@ function teardownNetwork(): void {
   for (const n of NS) { try { sh('ip', 'netns', 'del', n.ns); } catch { /* not there */ } }
 }
 
-/** runClient runs the load client in the client namespace and returns its samples. */
-function runClient(): Promise<Sample[]> {
+/** Client is the running load client: what it reported so far, and how to stop it for its samples. */
+interface Client {
+  readonly bodies: Set<string>;
+  count(): number;
+  stop(): Promise<Sample[]>;
+}
+
+/** runClient starts the load client in the client namespace; it runs until stop(). */
+function runClient(): Client {
   const script = join(PROJECT_ROOT, 'dist/test/e2e-support/http-client.js');
-  return new Promise((resolve, reject) => {
-    execFile('ip', ['netns', 'exec', CLIENT.ns, process.execPath, script, `http://${VIP}/`, String(CLIENT_SECONDS), '20'],
-      { encoding: 'utf8', timeout: (CLIENT_SECONDS + 30) * 1000, maxBuffer: 16 * 1024 * 1024 },
-      (err, stdout, stderr) => (err ? reject(new Error(`client: ${err.message} ${stderr}`)) : resolve(JSON.parse(stdout) as Sample[])));
+  const child = spawn('ip', ['netns', 'exec', CLIENT.ns, process.execPath, script, `http://${VIP}/`, String(CLIENT_MAX_SECONDS), '20'],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+  const bodies = new Set<string>();
+  let count = 0;
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+    for (const m of d.matchAll(/^first (.*)$/gm)) bodies.add(m[1]!);
+    for (const m of d.matchAll(/^count (\d+)$/gm)) count = Number(m[1]);
   });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return {
+    bodies,
+    count: () => count,
+    async stop() {
+      child.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0) throw new Error(`client exited ${code}: ${err.slice(-500)}`);
+      return JSON.parse(out) as Sample[];
+    },
+  };
 }
 
 async function hasDest(addr: string): Promise<boolean> {
@@ -114,20 +140,27 @@ test('a real that dies under load is removed; afterwards every request succeeds 
     { timeoutMs: 30_000, intervalMs: 100, describe: () => ipvsadmText() });
 
   const client = runClient();
-  await sleep(4000);
-  const killedAt = Date.now();
+  // Kill only once the client has been answered by both reals (node starts slowly in the lab).
+  await waitFor('the client answered by both reals', () => (client.bodies.size >= 2 ? true : undefined),
+    { timeoutMs: 120_000, intervalMs: 50, describe: async () => `bodies: ${[...client.bodies].join(', ')}` });
+  const killStart = Date.now();
   await nginx.get(R2.ns)!.kill();
+  // kill() resolves once nginx has exited: from here on nothing can be answered by r2.
+  const killedAt = Date.now();
   await waitFor('the dead real removed', async () => (!(await hasDest(R2.addr)) ? true : undefined),
     { timeoutMs: 30_000, intervalMs: 10, describe: () => ipvsadmText() });
   const removedAt = Date.now();
-  const samples = await client;
+  const countAtRemoval = client.count();
+  await waitFor('40 more requests after the removal', () => (client.count() >= countAtRemoval + 40 ? true : undefined),
+    { timeoutMs: 120_000, intervalMs: 50 });
+  const samples = await client.stop();
 
-  const before = samples.filter((s) => s.t < killedAt);
+  const before = samples.filter((s) => s.t < killStart);
   const afterRemoval = samples.filter((s) => s.t > removedAt);
   const failed = samples.filter((s) => !s.ok);
   const detection = (removedAt - killedAt) / 1000;
   console.log(`# traffic: ${samples.length} requests, ${failed.length} failed, detection delay ${detection.toFixed(3)} s `
-    + `(killed at +${((killedAt - samples[0]!.t) / 1000).toFixed(1)} s, ${afterRemoval.length} requests after removal)`);
+    + `(killed at +${((killStart - samples[0]!.t) / 1000).toFixed(1)} s, ${afterRemoval.length} requests after removal)`);
 
   assert.ok(before.some((s) => s.ok && s.body === R1.ns) && before.some((s) => s.ok && s.body === R2.ns),
     'both reals served before the kill');
@@ -135,5 +168,5 @@ test('a real that dies under load is removed; afterwards every request succeeds 
   assert.deepEqual(afterRemoval.filter((s) => !s.ok || s.body !== R1.ns), [], 'after removal every request succeeds on r1');
   assert.deepEqual(samples.filter((s) => s.t >= killedAt && s.ok && s.body === R2.ns), [], 'nothing answered by the dead real');
   // A request fails only if it was sent to the dead real before its removal (1 s client deadline).
-  for (const f of failed) assert.ok(f.t >= killedAt - 1000 && f.t <= removedAt, `failure outside the window: ${JSON.stringify(f)}`);
+  for (const f of failed) assert.ok(f.t >= killStart - 1000 && f.t <= removedAt, `failure outside the window: ${JSON.stringify(f)}`);
 });
