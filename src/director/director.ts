@@ -417,6 +417,8 @@ export class DirectorEngine implements Director {
         return;
       }
       this.report(res.applied, byKey, removals);
+      const failed = new Set(res.failed.map((f) => serviceKeyString(opKey(f.op))));
+      for (const ve of byKey.values()) if (!failed.has(ve.keyStr)) this.quiescedWritten(ve);
       for (const f of res.failed) {
         const ve = byKey.get(serviceKeyString(opKey(f.op)));
         // Retried by the next tick, not at once: a kernel that refuses now would make us spin.
@@ -424,6 +426,16 @@ export class DirectorEngine implements Director {
         else this.retryRemovals.push(...removals.filter((r) => sameKey(r.key, opKey(f.op))));
       }
     }
+  }
+
+  /**
+   * quiescedWritten: with readdquiescent=no, a quiesced entry is added once (a real down from its
+   * first check, as the original's start adds it at weight 0); after that an admin's `ipvsadm -d`
+   * stands, and drift correction only fixes the entry while it is present (reference §4.5).
+   */
+  private quiescedWritten(ve: VirtualEntry): void {
+    if (this.config.global.readdquiescent) return;
+    for (const r of ve.reals) if (r.addQuiesced && r.health.health === 'down') r.addQuiesced = false;
   }
 
   private report(applied: readonly IpvsOp[], byKey: Map<string, VirtualEntry>, removals: { key: ServiceKey; vstr: string }[]): void {
