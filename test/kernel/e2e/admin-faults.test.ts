@@ -1,8 +1,8 @@
 /**
  * What admins do to a running director (issue 15), with the real command, real nginx reals and
  * the real kernel table: `kill -9` then `start` (zero writes for healthy reals), a HUP storm, the
- * log on a full disk, and `ipvsadm -C` / a hand-changed weight under the daemon (put back by the
- * drift re-read, every 60 s). Writes are counted from the daemon's log (e2e-support/daemon-log.ts);
+ * log on a full disk, a name that stops resolving, a hand-changed weight and a hand-deleted real
+ * (put back by the drift re-read, every 60 s) and `ipvsadm -C` (put back at the next change). Writes are counted from the daemon's log (e2e-support/daemon-log.ts);
  * the kernel table is the judge.
  */
 import { after, before, describe, test } from 'node:test';
@@ -167,14 +167,22 @@ describe('admin faults', { concurrency: false }, () => {
     }
   });
 
-  test('ipvsadm -C and a hand-changed weight under the daemon are put back by the drift re-read', async () => {
+  test('a hand-changed weight and a hand-deleted real are put back by the drift re-read', async () => {
     ipvsadm('-e', '-t', `${VIP}:80`, '-r', `${REALS[1]}:80`, '-m', '-w', '7');
-    assert.equal(await weights(), `${REALS[0]}:80=1,${REALS[1]}:80=7`);
-    await until('the hand-changed weight put back', HEALTHY, DRIFT_MS);
-    assert.ok(readLog(log).some((l) => l.includes(`IPVS table drift on ${VIP}:80`)), 'the drift is logged');
+    ipvsadm('-d', '-t', `${VIP}:80`, '-r', `${REALS[0]}:80`);
+    assert.equal(await weights(), `${REALS[1]}:80=7`);
+    await until('the hand-made changes put back', HEALTHY, DRIFT_MS);
+    assert.ok(readLog(log).some((l) => l.includes(`IPVS table drift on ${VIP}:80: 2 change(s)`)), readLog(log).slice(-5).join('\n'));
+  });
+
+  test('ipvsadm -C under the daemon: the next change finds the service gone and puts the whole table back', async () => {
     ipvsadm('-C');
     assert.equal(await weights(), '');
-    await until('the cleared table put back', HEALTHY, DRIFT_MS);
+    // No drift pass needed: the write of the next change fails, and the re-read that follows restores.
+    unlinkSync(join(page(REALS[1]), '.testpage'));
+    await until('the table back, without the failed real', `${REALS[0]}:80=1`);
+    writeTestPage(page(REALS[1]));
+    await until('and the real back', HEALTHY);
     await run(['admin', 'stop']);
     assert.equal(await weights(), '', 'stop still cleans up');
   });
