@@ -63,7 +63,7 @@ export interface ReadOutcome {
   readonly matched?: string;
   /** Bytes received in total. */
   readonly bytes: number;
-  /** True when reading stopped at the byte budget before a match or end of stream. */
+  /** True when reading stopped at the byte budget (a match then is in the line cut there). */
   readonly truncated: boolean;
 }
 
@@ -93,9 +93,9 @@ export function readLines(
       socket.pause();
       if (err !== undefined) reject(err); else resolve(outcome as ReadOutcome);
     };
-    const test = (line: string): boolean => {
+    const test = (line: string, truncated = false): boolean => {
       const l = line.endsWith('\r') ? line.slice(0, -1) : line;
-      if (match(l)) { finish(undefined, { matched: l, bytes, truncated: false }); return true; }
+      if (match(l)) { finish(undefined, { matched: l, bytes, truncated }); return true; }
       return false;
     };
     const onData = (chunk: Buffer): void => {
@@ -111,7 +111,7 @@ export function readLines(
       if (from > 0) pending = pending.slice(from);
       // meter() delivered what fit of this chunk and destroys the socket next.
       if (budget.exceeded) {
-        if (pending !== '' && test(pending)) return;
+        if (pending !== '' && test(pending, true)) return;
         finish(undefined, { bytes, truncated: true });
       }
     };
@@ -122,7 +122,7 @@ export function readLines(
     const onError = (err: Error): void => {
       if (!budget.exceeded) { finish(err); return; }
       // meter() destroyed the socket: the budget ran out (after a chunk that fit exactly).
-      if (pending !== '' && test(pending)) return;
+      if (pending !== '' && test(pending, true)) return;
       finish(undefined, { bytes, truncated: true });
     };
     const onAbort = (): void => finish(signal.reason);

@@ -1,0 +1,174 @@
+/**
+ * The hostile-server harness shared by the hostile tests and bench/hostile-bench.ts: start the
+ * hostile servers (a child process), build the spec of a case, run a check while sampling this
+ * process's RSS and event-loop delay, and run a hostile case beside 1,000 healthy http checks
+ * (1,000 reals checked every second) against a real nginx.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { runCheck } from '../../../src/checks/run.js';
+import type { CheckResult, CheckSpec } from '../../../src/checks/types.js';
+import { freePort, makeSpec, makeTempDir, startNginx, startProcess, type ServerProcess } from '../../harness/index.js';
+import { MAX_BYTES, type HostileCase } from './cases.js';
+
+/** HOSTILE_HOST: where the hostile servers listen; HEALTHY_HOST: the nginx of the healthy checks. */
+export const HOSTILE_HOST = '127.0.9.1';
+export const HEALTHY_HOST = '127.0.9.2';
+
+export interface HostileServers {
+  port(c: HostileCase): number;
+  stop(): Promise<void>;
+}
+
+/** startHostileServers runs server-main.js in a child and reads the port of every case. */
+export async function startHostileServers(host = HOSTILE_HOST): Promise<HostileServers> {
+  const main = fileURLToPath(new URL('./server-main.js', import.meta.url));
+  const proc: ServerProcess = await startProcess(process.execPath, [main, host]);
+  const ports = await new Promise<Record<string, number>>((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const nl = out.indexOf('\n');
+      if (nl < 0) return;
+      proc.child.stdout?.removeListener('data', onData);
+      try { resolve(JSON.parse(out.slice(0, nl)) as Record<string, number>); } catch (e) { reject(e); }
+    };
+    proc.child.stdout?.on('data', onData);
+    proc.child.once('exit', () => reject(new Error(`hostile servers exited: ${proc.output()}`)));
+  });
+  return {
+    port: (c) => {
+      const p = ports[c.name];
+      if (p === undefined) throw new Error(`no server for ${c.name}`);
+      return p;
+    },
+    stop: () => proc.stop(),
+  };
+}
+
+/** hostileSpec is the check of case `c` against its server, bounded by MAX_BYTES. */
+export function hostileSpec(c: HostileCase, host: string, port: number, timeoutMs: number): CheckSpec {
+  return makeSpec({
+    service: c.service, protocol: c.protocol, realAddress: host, realPort: port, checkPort: port,
+    maxBytes: MAX_BYTES, timeoutMs, ...c.over,
+  });
+}
+
+/** Measured is what running something cost this process. */
+export interface Measured<T> {
+  readonly value: T;
+  /** Peak RSS growth over the run, in MiB (sampled every 10 ms). */
+  readonly rssGrowthMiB: number;
+  /** Peak RSS during the run, in MiB. */
+  readonly rssPeakMiB: number;
+  /** Longest event-loop delay seen during the run, in ms. */
+  readonly maxLagMs: number;
+  readonly ms: number;
+}
+
+const MIB = 1024 * 1024;
+
+/** measure runs `fn` while sampling RSS and the event-loop delay of this process. */
+export async function measure<T>(fn: () => Promise<T>): Promise<Measured<T>> {
+  const base = process.memoryUsage.rss();
+  let peak = base;
+  const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage.rss()); }, 10);
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  const t0 = performance.now();
+  try {
+    const value = await fn();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return {
+      value, rssGrowthMiB: (peak - base) / MIB, rssPeakMiB: peak / MIB, maxLagMs: lag.max / 1e6, ms: performance.now() - t0,
+    };
+  } finally {
+    lag.disable();
+    clearInterval(sampler);
+  }
+}
+
+/** HealthySite is a real nginx answering the healthy checks. */
+export interface HealthySite {
+  readonly spec: CheckSpec;
+  stop(): Promise<void>;
+}
+
+/** startHealthySite starts nginx with one small page and returns the http check that passes against it. */
+export async function startHealthySite(host = HEALTHY_HOST): Promise<HealthySite> {
+  const dir = makeTempDir('hostile-healthy');
+  writeFileSync(dir.join('index.html'), 'healthy page\n');
+  const port = await freePort(host);
+  const nginx = await startNginx(dir, {
+    http: `server { listen ${host}:${port}; root ${dir.join('')}; }`,
+    ready: { host, port }, workerConnections: 8192,
+  });
+  return {
+    spec: makeSpec({ service: 'http', realAddress: host, realPort: port, checkPort: port, request: '/index.html', receive: 'healthy', timeoutMs: 10_000 }),
+    stop: async () => { await nginx.stop(); dir.remove(); },
+  };
+}
+
+/** Beside is the outcome of one hostile case run beside the healthy checks. */
+export interface Beside {
+  /** The hostile check's last result. */
+  readonly hostile: CheckResult;
+  readonly hostileRuns: number;
+  readonly healthyChecks: number;
+  /** Healthy checks that came back down (the hostile one must not hurt them). */
+  readonly healthyDown: number;
+  readonly firstHealthyDown?: string;
+}
+
+/**
+ * runBeside checks `healthy` (1,000 by default) reals through `site` as a director does: each
+ * one every `intervalMs` (1 s by default: 1,000 checks/s), spread evenly over the interval, and
+ * meanwhile runs `hostile` again and again for at least `minMs` (once at least), measuring RSS
+ * and event-loop delay over that window only.
+ */
+export async function runBeside(
+  site: HealthySite, hostile: CheckSpec,
+  opts: { readonly healthy?: number; readonly minMs?: number; readonly intervalMs?: number } = {},
+): Promise<Measured<Beside>> {
+  const n = opts.healthy ?? 1000;
+  const minMs = opts.minMs ?? 1000;
+  const intervalMs = opts.intervalMs ?? 1000;
+  const stop = new AbortController();
+  let healthyChecks = 0;
+  let healthyDown = 0;
+  let firstHealthyDown: string | undefined;
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  const loop = async (i: number): Promise<void> => {
+    await sleep((i * intervalMs) / n);
+    while (!stop.signal.aborted) {
+      const t0 = performance.now();
+      const r = await runCheck(site.spec, stop.signal);
+      if (stop.signal.aborted) break;
+      healthyChecks++;
+      if (!r.up) { healthyDown++; firstHealthyDown ??= r.message; }
+      await sleep(Math.max(0, intervalMs - (performance.now() - t0)));
+    }
+  };
+  const loops = Array.from({ length: n }, (_, i) => loop(i));
+  // Let the healthy load reach its steady state before the window opens.
+  await sleep(intervalMs + 200);
+  const counted = healthyChecks;
+  const m = await measure(async () => {
+    const t0 = performance.now();
+    let last: CheckResult;
+    let runs = 0;
+    do {
+      last = await runCheck(hostile, new AbortController().signal);
+      runs++;
+    } while (performance.now() - t0 < minMs);
+    return { last, runs };
+  });
+  const during = healthyChecks - counted;
+  stop.abort();
+  await Promise.all(loops);
+  return {
+    ...m,
+    value: { hostile: m.value.last, hostileRuns: m.value.runs, healthyChecks: during, healthyDown, ...(firstHealthyDown ? { firstHealthyDown } : {}) },
+  };
+}
