@@ -77,8 +77,8 @@ export function readLines(
   socket: Socket, signal: AbortSignal, budget: ByteBudget, match: (line: string) => boolean,
 ): Promise<ReadOutcome> {
   return new Promise((resolve, reject) => {
-    // pending never holds an LF: it is the partial line, scanned once (an endless line costs
-    // the bytes it brings, not its whole length again per chunk).
+    // pending never holds an LF: it is the partial line. Only a chunk with an LF makes it be
+    // searched (see LineSession.hasLf: a search of a string built by += copies all of it).
     let pending = '';
     let bytes = 0;
     let done = false;
@@ -101,11 +101,11 @@ export function readLines(
     const onData = (chunk: Buffer): void => {
       bytes += chunk.length;
       let from = 0;
-      let nl = pending.length;
+      const start = pending.length;
       pending += chunk.toString('latin1');
-      while ((nl = pending.indexOf('\n', nl)) >= 0) {
+      for (let nl = chunk.includes(0x0a) ? pending.indexOf('\n', start) : -1; nl >= 0; nl = pending.indexOf('\n', from)) {
         const line = pending.slice(from, nl);
-        from = nl = nl + 1;
+        from = nl + 1;
         if (test(line)) return;
       }
       if (from > 0) pending = pending.slice(from);

@@ -15,6 +15,8 @@ import { HOSTILE_HOST, hostileSpec, measure, startHostileServers, type HostileSe
 const TIMEOUT_MS = 20_000;
 /** RSS_LIMIT_MIB: a wide margin over the 1 MiB bound (buffers, parser strings, GC slack). */
 const RSS_LIMIT_MIB = 96;
+/** CPU_LIMIT_MS: about 10x what reading 16 MiB of one line costs (linear); quadratic was 12 s. */
+const CPU_LIMIT_MS = 3000;
 
 describe('checks against hostile servers', () => {
   let servers: HostileServers;
@@ -29,6 +31,22 @@ describe('checks against hostile servers', () => {
       assert.match(m.value.message, c.message);
       assert.ok(m.ms < TIMEOUT_MS / 2, `took ${Math.round(m.ms)} ms`);
       assert.ok(m.rssGrowthMiB < RSS_LIMIT_MIB, `RSS grew by ${m.rssGrowthMiB.toFixed(1)} MiB`);
+    });
+  }
+
+  // An endless line cost its whole length again per chunk before (a search of a string built by
+  // +=): 12 s of CPU at 16 MiB. Linear, it is a few hundred ms; CPU time, so a loaded machine
+  // (which stretches wall time) does not make this fail.
+  for (const c of CASES.filter((x) => /endless (line|status line)$/.test(x.name))) {
+    it(`${c.name}: CPU time linear in the bound (16 MiB)`, async () => {
+      const spec = { ...hostileSpec(c, HOSTILE_HOST, servers.port(c), 60_000), maxBytes: 16 << 20 };
+      const cpu0 = process.cpuUsage();
+      const r = await runCheck(spec, new AbortController().signal);
+      const cpu = process.cpuUsage(cpu0);
+      assert.equal(r.up, false);
+      assert.match(r.message, /16777216 bytes/);
+      const ms = (cpu.user + cpu.system) / 1000;
+      assert.ok(ms < CPU_LIMIT_MS, `${Math.round(ms)} ms of CPU for 16 MiB`);
     });
   }
 });
