@@ -7,7 +7,7 @@
  * Run: npm run build && node dist/bench/hostile-bench.js [--runs 3 --timeout 5000 --min-ms 1000
  *      --healthy 1000 --cases http,smtp]
  */
-import { CASES, type HostileCase } from '../test/checks/hostile/cases.js';
+import { CASES, ORACLE_CASE, type HostileCase } from '../test/checks/hostile/cases.js';
 import {
   HOSTILE_HOST, HealthyLoad, hostileSpec, runBeside, startHealthySite, startHostileServers, type Beside, type Measured,
 } from '../test/checks/hostile/harness.js';
@@ -33,7 +33,8 @@ const load = new HealthyLoad(site, HEALTHY);
 await load.start();
 const rows: string[] = [];
 try {
-  const cases: Array<HostileCase | undefined> = [undefined, ...CASES.filter((c) => FILTER.length === 0 || FILTER.some((f) => c.name.includes(f)))];
+  const all = [...CASES, ORACLE_CASE];
+  const cases: Array<HostileCase | undefined> = [undefined, ...all.filter((c) => FILTER.length === 0 || FILTER.some((f) => c.name.includes(f)))];
   for (const c of cases) {
     const spec = c ? hostileSpec(c, HOSTILE_HOST, servers.port(c), TIMEOUT_MS) : site.spec;
     const runs: Array<Measured<Beside>> = [];

@@ -60,7 +60,7 @@ const CHUNK_LINE_SLACK = 1024;
 
 /**
  * ParserState is the part of http-parser-js's internals the budget check reads: where in the
- * message the parser is, and the partial line it holds (test/checks/http/wire-budget.test.ts
+ * message the parser is, and the partial line it holds (test/checks/lib/byte-budget.test.ts
  * fails if a version renames them).
  */
 interface ParserState { readonly state: string; readonly line: string }

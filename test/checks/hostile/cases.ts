@@ -153,3 +153,23 @@ export const CASES: readonly HostileCase[] = [
     message: new RegExp(`^no match in first ${MAX_BYTES} bytes$`),
   },
 ];
+
+/** tnsFlood: valid 8-byte TNS headers (length 65535, type 6 = DATA) and filler, 16 packets a block. */
+function tnsFlood(): Buffer {
+  const packet = Buffer.alloc(0xffff, 0x61);
+  packet.writeUInt16BE(0xffff, 0);
+  packet[4] = 6;
+  packet[5] = 0;
+  return Buffer.concat(Array.from({ length: 16 }, () => packet));
+}
+
+/**
+ * ORACLE_CASE is apart from CASES: oracledb (thin) opens its own socket, so no byte budget can
+ * be put on it (docs/reliability.md); the check ends at its deadline, whatever the timeout.
+ */
+export const ORACLE_CASE: HostileCase = {
+  name: 'oracle: endless TNS data packets', service: 'oracle', protocol: 'tcp',
+  over: { login: 'u', passwd: 'p', database: 'XE', request: '/SELECT 1 FROM dual' },
+  script: { transport: 'tcp', on: 'connect', run: (s) => writeForever(s, tnsFlood()) },
+  message: /^timeout after \d+ ms$/,
+};

@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCheck } from '../../../src/checks/run.js';
-import { CASES } from './cases.js';
+import { CASES, ORACLE_CASE } from './cases.js';
 import { HOSTILE_HOST, hostileSpec, measure, startHostileServers, type HostileServers } from './harness.js';
 
 /** TIMEOUT_MS: far longer than reading 1 MiB takes, so a result before it is the budget's doing. */
@@ -33,6 +33,13 @@ describe('checks against hostile servers', () => {
       assert.ok(m.rssGrowthMiB < RSS_LIMIT_MIB, `RSS grew by ${m.rssGrowthMiB.toFixed(1)} MiB`);
     });
   }
+
+  it(`${ORACLE_CASE.name}: no budget possible (oracledb opens its own socket): down at the deadline, memory bounded`, async () => {
+    const spec = hostileSpec(ORACLE_CASE, HOSTILE_HOST, servers.port(ORACLE_CASE), 3000);
+    const m = await measure(() => runCheck(spec, new AbortController().signal));
+    assert.deepEqual([m.value.up, m.value.message], [false, 'timeout after 3000 ms']);
+    assert.ok(m.rssGrowthMiB < RSS_LIMIT_MIB, `RSS grew by ${m.rssGrowthMiB.toFixed(1)} MiB`);
+  });
 
   // An endless line cost its whole length again per chunk before (a search of a string built by
   // +=): 12 s of CPU at 16 MiB. Linear, it is a few hundred ms; CPU time, so a loaded machine

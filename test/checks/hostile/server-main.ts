@@ -6,7 +6,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
-import { CASES, type HostileCase, type UdpFlood } from './cases.js';
+import { CASES, ORACLE_CASE, type HostileCase, type UdpFlood } from './cases.js';
 
 /** FLOOD_DATAGRAMS bounds one UDP flood (far past any check's budget), FLOOD_BURST its pace. */
 const FLOOD_DATAGRAMS = 100_000;
@@ -41,5 +41,5 @@ function listenUdp(host: string, flood: UdpFlood): Promise<number> {
 
 const host = process.argv[2] ?? '127.0.9.1';
 const ports: Record<string, number> = {};
-for (const c of CASES) ports[c.name] = c.script.transport === 'tcp' ? await listenTcp(host, c) : await listenUdp(host, c.script);
+for (const c of [...CASES, ORACLE_CASE]) ports[c.name] = c.script.transport === 'tcp' ? await listenTcp(host, c) : await listenUdp(host, c.script);
 process.stdout.write(`${JSON.stringify(ports)}\n`);
