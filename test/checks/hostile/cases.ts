@@ -117,11 +117,11 @@ export const CASES: readonly HostileCase[] = [
   },
   {
     name: 'dns (udp): datagram flood', service: 'dns', protocol: 'udp', over: { request: '/host.test', receive: '.' },
-    script: { transport: 'udp', size: 1024 }, message: EXCEEDS,
+    script: { transport: 'udp', size: 8192 }, message: EXCEEDS,
   },
   {
     name: 'radius: datagram flood', service: 'radius', protocol: 'udp', over: { login: 'u', passwd: 'p', secret: 's' },
-    script: { transport: 'udp', size: 1024 }, message: EXCEEDS,
+    script: { transport: 'udp', size: 8192 }, message: EXCEEDS,
   },
   {
     name: 'sip (tcp): endless status line', service: 'sip', protocol: 'tcp',

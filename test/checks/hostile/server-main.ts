@@ -8,9 +8,16 @@ import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { CASES, ORACLE_CASE, type HostileCase, type UdpFlood } from './cases.js';
 
-/** FLOOD_DATAGRAMS bounds one UDP flood (far past any check's budget), FLOOD_BURST its pace. */
-const FLOOD_DATAGRAMS = 100_000;
-const FLOOD_BURST = 64;
+/**
+ * FLOOD_DATAGRAMS bounds one UDP flood: 32 times what a 1 MiB budget takes in the cases' 8 KiB
+ * datagrams. The server cannot tell that the check has gone (an unconnected socket gets no ICMP
+ * errors), and an endless flood would slow down every later case served by this process. It is
+ * paced (FLOOD_BURST datagrams every FLOOD_PAUSE_MS): blasted all at once, a loaded client's
+ * receive buffer (about 25 such datagrams) drops nearly all of it.
+ */
+const FLOOD_DATAGRAMS = 4096;
+const FLOOD_BURST = 8;
+const FLOOD_PAUSE_MS = 2;
 
 function listenTcp(host: string, c: HostileCase): Promise<number> {
   const script = c.script;
@@ -32,7 +39,7 @@ function listenUdp(host: string, flood: UdpFlood): Promise<number> {
     const burst = (): void => {
       for (let i = 0; i < FLOOD_BURST; i++) s.send(block, from.port, from.address);
       sent += FLOOD_BURST;
-      if (sent < FLOOD_DATAGRAMS) setImmediate(burst);
+      if (sent < FLOOD_DATAGRAMS) setTimeout(burst, FLOOD_PAUSE_MS);
     };
     burst();
   });
