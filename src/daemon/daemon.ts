@@ -15,6 +15,7 @@ import type { EngineFactory } from './engine.js';
 import { reconcileExecute, type ExecuteRunner } from './execute.js';
 import type { ClosableLogger, SwitchableLogger } from './logger.js';
 import { removePidFile, writePidFile } from './pidfile.js';
+import { runtimePaths } from './runtime-paths.js';
 
 /** STOP_SIGNALS end the daemon; QUIT as the original (its ILL/SEGV/BUS/... cannot be caught in Node). */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
@@ -43,6 +44,8 @@ export interface DaemonOptions {
   /** Absent in the foreground modes, which write no pid file (as the original). */
   readonly pidFile?: string;
   readonly ready?: (r: Readiness) => void;
+  /** The pid file's directory: the control socket and the drain state live there (runtime-paths.ts). */
+  readonly runDir?: string;
 }
 
 /** signalName turns 'SIGTERM' into the original's 'TERM'. */
@@ -74,7 +77,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     chain = chain.then(() => reload(trigger)).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
     return chain;
   };
-  const engine = opts.engineFactory(config, { logger, clock, requestReload: () => enqueueReload('request') });
+  const engine = opts.engineFactory(config, {
+    logger, clock, requestReload: () => enqueueReload('request'), ...(opts.runDir ? runtimePaths(opts.runDir, config.name) : {}),
+  });
 
   const finish = (code: number, message: string): void => {
     if (keepAlive) clock.clearTimeout(keepAlive);

@@ -12,6 +12,9 @@ import { createDirector, watchConfig, type ConfigWatcher, type Director } from '
 import { openIpvs } from '../ipvs/index.js';
 import type { IpvsHandle } from '../ipvs/types.js';
 import type { Engine, EngineDeps, EngineFactory } from './engine.js';
+import { serveControl, type ControlServer } from './control.js';
+import { controlHandler } from './control-handler.js';
+import { drainFileStore } from './drain-file.js';
 
 /** WiredEngine is the Engine plus the running director, for status and metrics. */
 export interface WiredEngine extends Engine {
@@ -33,6 +36,7 @@ export function directorEngineFactory(
     let director: Director | undefined;
     let watcher: ConfigWatcher | undefined;
     let stopping = false;
+    let control: ControlServer | undefined;
 
     // start() waits for the watcher's first read of the file only: the daemon reports readiness without
     // waiting for chokidar (loading it and its first scan took 0.15-0.2 s of `start` in the
@@ -59,8 +63,12 @@ export function directorEngineFactory(
       async start() {
         ipvs = await openHandle();
         await preloadChecks(checksUsedBy(config));
-        director = createDirector(config, { ipvs, clock: deps.clock, logger: deps.logger, runCheck });
+        director = createDirector(config, {
+          ipvs, clock: deps.clock, logger: deps.logger, runCheck,
+          ...(deps.drainFile ? { drainStore: drainFileStore(deps.drainFile, deps.logger) } : {}),
+        });
         await director.start();
+        control = await openControl(deps, () => director);
         await startWatcher();
       },
       async reload(next: Config) {
@@ -71,6 +79,8 @@ export function directorEngineFactory(
       },
       async stop() {
         stopping = true;
+        await control?.close();
+        control = undefined;
         await watcher?.close();
         watcher = undefined;
         try {
@@ -96,4 +106,18 @@ export function checksUsedBy(config: Config): { kinds: Set<Exclude<CheckKind, 'n
     if (k === 'ping' || k === 'external' || k === 'external-perl' || k === 'on' || k === 'off') kinds.add(k);
   }
   return { kinds, services };
+}
+
+/**
+ * openControl serves the control socket when the daemon gave a path. A socket that cannot be
+ * served is logged and the daemon runs on without it: health checking matters more than the view.
+ */
+async function openControl(deps: EngineDeps, director: () => Director | undefined): Promise<ControlServer | undefined> {
+  if (!deps.controlSocket) return undefined;
+  try {
+    return await serveControl(deps.controlSocket, controlHandler(director), deps.logger);
+  } catch (e) {
+    deps.logger.error(`No control socket (show, drain, enable will not work): ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
 }

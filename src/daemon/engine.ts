@@ -28,6 +28,10 @@ export interface EngineDeps {
    * is done. Optional so engines and tests that build deps by hand need not provide it.
    */
   readonly requestReload?: () => Promise<void>;
+  /** Where the engine serves `show`/`drain`/`enable` (control.ts); none when absent. */
+  readonly controlSocket?: string;
+  /** The runtime drain state file (drain-file.ts); drains are not kept when absent. */
+  readonly drainFile?: string;
 }
 
 /** EngineFactory builds the engine for a loaded config. */

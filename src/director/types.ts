@@ -7,6 +7,8 @@ import type { Config } from '../config/model.js';
 import type { IpvsHandle } from '../ipvs/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import type { DrainRecord } from './drain.js';
+import type { HealthSnapshot } from './health.js';
 
 /** MailMessage is one alert; `to` holds one entry per address (each gets its own RCPT). */
 export interface MailMessage {
@@ -43,6 +45,12 @@ export interface DirectorOptions {
   readonly firstDelayMs?: number;
 }
 
+/** DrainStore keeps the runtime drains (the daemon's state file); load is called once, at construction. */
+export interface DrainStore {
+  load(): DrainRecord[];
+  save(records: readonly DrainRecord[]): Promise<void>;
+}
+
 /** DirectorDeps: everything with side effects is injected. */
 export interface DirectorDeps {
   readonly ipvs: IpvsHandle;
@@ -59,6 +67,8 @@ export interface DirectorDeps {
   readonly random?: () => number;
   readonly pid?: number;
   readonly options?: DirectorOptions;
+  /** Runtime drains (none kept when absent). */
+  readonly drainStore?: DrainStore;
 }
 
 /** DaemonStatus matches the original's status values (emailalertstatus bits). */
@@ -101,4 +111,9 @@ export interface Director {
   reload(config: Config): Promise<void>;
   stop(): Promise<void>;
   status(): DirectorStatus;
+  /** The health view (health.ts). */
+  health(): HealthSnapshot;
+  /** Drain / enable the reals a target names; resolve with the `virtual real` pairs matched. */
+  drain(target: string, reason: string): Promise<string[]>;
+  enable(target: string): Promise<string[]>;
 }
