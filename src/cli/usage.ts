@@ -2,20 +2,12 @@
  * The texts the CLI prints: usage (SYNOPSIS + OPTIONS, as the original's pod2usage), the help
  * page (the original exec'd perldoc instead), and the version banner.
  */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../util/version.js';
+
+export { packageVersion };
 
 /** ORIGINAL_VERSION is the original's $VERSION_STR (L834), which scripts may grep for. */
 export const ORIGINAL_VERSION = 'Linux Director v1.186-ha';
-
-/** packageVersion reads our version from package.json (dist/src/cli -> repo root). */
-export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** versionText is what -v prints. */
 export function versionText(): string {

@@ -112,6 +112,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     if (!result.ok) {
       for (const d of result.diagnostics) logger.error(formatDiagnostic(d));
       logger.error(`Reload of ${config.file} failed: keeping the running configuration`);
+      engine.reloadFailed?.();
       return;
     }
     for (const w of result.warnings) logger.warn(formatDiagnostic(w));

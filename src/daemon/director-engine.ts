@@ -15,6 +15,9 @@ import type { Engine, EngineDeps, EngineFactory } from './engine.js';
 import { serveControl, type ControlServer } from './control.js';
 import { controlHandler } from './control-handler.js';
 import { drainFileStore } from './drain-file.js';
+import { metricsEndpoint } from './metrics-endpoint.js';
+import { CheckHistogram } from '../director/metrics.js';
+import { packageVersion } from '../util/version.js';
 
 /** WiredEngine is the Engine plus the running director, for status and metrics. */
 export interface WiredEngine extends Engine {
@@ -37,6 +40,14 @@ export function directorEngineFactory(
     let watcher: ConfigWatcher | undefined;
     let stopping = false;
     let control: ControlServer | undefined;
+    // The histogram is fed whether or not metrics are on: one bucket search per check, so a
+    // reload that turns metrics on shows durations from the start.
+    const histogram = new CheckHistogram();
+    const version = packageVersion();
+    const reloads = { lastOk: true, lastOkAt: 0, succeeded: 0, failed: 0 };
+    const metrics = metricsEndpoint(deps.logger, (sink, lag) => director?.metrics(sink, {
+      config: config.name, version, reload: reloads, loopLag: lag, histogram,
+    }));
 
     // start() waits for the watcher's first read of the file only: the daemon reports readiness without
     // waiting for chokidar (loading it and its first scan took 0.15-0.2 s of `start` in the
@@ -60,25 +71,40 @@ export function directorEngineFactory(
 
     return {
       get director() { return director; },
+      reloadFailed() { reloads.failed++; reloads.lastOk = false; },
       async start() {
         ipvs = await openHandle();
         await preloadChecks(checksUsedBy(config));
         director = createDirector(config, {
           ipvs, clock: deps.clock, logger: deps.logger, runCheck,
           ...(deps.drainFile ? { drainStore: drainFileStore(deps.drainFile, deps.logger) } : {}),
+          options: { onCheckDone: (check, ms) => histogram.observe(check, ms / 1000) },
         });
         await director.start();
+        reloads.lastOkAt = deps.clock.now();
         control = await openControl(deps, () => director);
+        await metrics.sync(config.global.metrics);
         await startWatcher();
       },
       async reload(next: Config) {
         if (!director) throw new Error('engine not started');
         await preloadChecks(checksUsedBy(next));
-        await director.reload(next);
+        try {
+          await director.reload(next);
+        } catch (e) {
+          reloads.failed++;
+          reloads.lastOk = false;
+          throw e;
+        }
         config = next;
+        reloads.succeeded++;
+        reloads.lastOk = true;
+        reloads.lastOkAt = deps.clock.now();
+        await metrics.sync(config.global.metrics);
       },
       async stop() {
         stopping = true;
+        await metrics.sync(undefined);
         await control?.close();
         control = undefined;
         await watcher?.close();

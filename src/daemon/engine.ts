@@ -16,6 +16,8 @@ export interface Engine {
   reload(config: Config): Promise<void>;
   /** stop cleans up (cleanstop) and resolves when nothing is left running. */
   stop(): Promise<void>;
+  /** A reload was asked for but the new file had errors (metrics: last reload failed). */
+  reloadFailed?(): void;
 }
 
 /** EngineDeps are the handles the daemon passes to the engine it creates. */
@@ -77,6 +79,9 @@ export function lazyEngineFactory(load: () => Promise<EngineFactory>): EngineFac
       },
       async stop() {
         await inner?.stop();
+      },
+      reloadFailed() {
+        inner?.reloadFailed?.();
       },
     };
   };

@@ -23,11 +23,13 @@ import { serviceKeyString } from '../ipvs/key.js';
 import { Scheduler, spreadFor, type ProbeResult } from './scheduler.js';
 import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef } from './spec.js';
 import { ADOPTED, UNKNOWN, evalVirtual, step, type HealthEvent, type RealHealth, type VirtualHealth } from './state.js';
-import type { DaemonStatus, Director, DirectorDeps, DirectorStatus, RealStatus } from './types.js';
+import type { DaemonStatus, Director, DirectorDeps, DirectorStatus, EngineFigures, RealStatus } from './types.js';
 import { DrainList } from './drain.js';
 import { DrainControl, drainMark, liftDrainOnPass, type RuntimeDrain } from './drain-control.js';
 import { healthSnapshot, MAINTENANCE_MESSAGE, type HealthSnapshot } from './health.js';
-import { checkLine, realInputs, stateChangeLine } from './real-entry.js';
+import { checkLine, checkName, realInputs, stateChangeLine } from './real-entry.js';
+import type { TextSink } from './exposition.js';
+import { renderMetrics } from './metrics.js';
 
 interface RealEntry {
   readonly key: string;
@@ -43,6 +45,11 @@ interface RealEntry {
   since: number;
   /** A runtime drain (drain.ts); `enabledAt` = monotonic time of `enable` (a later check lifts it). */
   drain?: RuntimeDrain;
+  /** Metrics counters (metrics.ts): plain increments per check, carried across reloads. */
+  failuresTotal: number;
+  transitionsTotal: number;
+  consecutiveFailures: number;
+  metricLabels?: string;
 }
 
 interface VirtualEntry {
@@ -54,6 +61,7 @@ interface VirtualEntry {
   vh: VirtualHealth | undefined;
   /** Last fallbackcommand sent: true = start, false = stop, undefined = none yet. */
   fbCmd: boolean | undefined;
+  metricLabels?: string;
 }
 
 /** DirectorEngine implements Director; `idle()` (tests) waits until pending writes are done. */
@@ -248,6 +256,14 @@ export class DirectorEngine implements Director {
       this.virtuals.values(), (k) => this.reconciler.kernel(k));
   }
 
+  /** metrics writes one Prometheus scrape (metrics.ts); `figures` are the engine's own. */
+  metrics(sink: TextSink, figures: EngineFigures): void {
+    renderMetrics(sink, this.virtuals.values(), (k) => this.reconciler.kernel(k), {
+      ...figures, writesByOp: this.reconciler.writesByOp, writeErrors: this.reconciler.errors,
+      driftCorrections: this.driftCorrections, checksInFlight: this.scheduler.active, checksRun: this.scheduler.checksRun,
+    });
+  }
+
   /** drain and enable: `ldirectord <cfg> drain|enable REAL` (drain-control.ts). */
   drain(target: string, reason: string): Promise<string[]> { return this.drainControl.drain(target, reason); }
   enable(target: string): Promise<string[]> { return this.drainControl.enable(target); }
@@ -281,6 +297,7 @@ export class DirectorEngine implements Director {
           health: prev?.health ?? UNKNOWN, addQuiesced: prev?.addQuiesced ?? false,
           ...(prev?.last ? { last: prev.last } : {}),
           since: prev?.since ?? this.deps.clock.now(),
+          failuresTotal: prev?.failuresTotal ?? 0, transitionsTotal: prev?.transitionsTotal ?? 0, consecutiveFailures: prev?.consecutiveFailures ?? 0,
         };
         const dm = drainMark(this.drains.find(v, real), prev?.drain);
         if (dm) e.drain = dm;
@@ -343,6 +360,8 @@ export class DirectorEngine implements Director {
     const now = this.wallOffset + r.finishedAt;
     const ev: HealthEvent = r.forced ? (r.up ? FORCE_UP : FORCE_DOWN) : (r.up ? CHECK_UP : CHECK_DOWN);
     if (this.deps.logger.debugEnabled?.()) this.deps.logger.debug(checkLine(list[0]!.probe.spec, r), 2);
+    const observe = this.deps.options?.onCheckDone;
+    if (observe) observe(r.kind === 'connect' ? 'connect' : checkName(list[0]!.probe.spec), r.durationMs);
     for (const e of list) this.apply(e, ev, r, now);
     this.afterResults();
   }
@@ -352,6 +371,7 @@ export class DirectorEngine implements Director {
     // Mutated in place: this runs for every check of every real (10k/s in the benchmark).
     if (e.last) { e.last.up = r.up; e.last.message = r.message; e.last.durationMs = r.durationMs; e.last.at = now; }
     else e.last = { up: r.up, message: r.message, durationMs: r.durationMs, at: now };
+    if (r.up) e.consecutiveFailures = 0; else { e.consecutiveFailures++; e.failuresTotal++; }
     const res = step(e.health, ev, v);
     if (res.note === 'soft-failure') {
       this.deps.logger.info(`Soft failure real server: ${hostPort(e.real.family, e.real.address, e.real.port)} (${v.id}) failure ${res.next.failcount}/${v.failurecount}`);
@@ -361,6 +381,7 @@ export class DirectorEngine implements Director {
     if (res.transition === 'down') e.addQuiesced = this.config.global.readdquiescent || e.health.health === 'unknown';
     if (res.transition) {
       e.since = now;
+      e.transitionsTotal++;
       const first = e.health.health === 'unknown';
       if (!first || res.transition === 'down') this.deps.logger.info(stateChangeLine(e, res.transition, r, res.next.failcount, first));
     }

@@ -35,9 +35,14 @@ export function stateChangeLine(
   return `Real server ${real} is ${to}: ${r.message || '-'} (${count}${r.durationMs.toFixed(1)} ms)`;
 }
 
+/** checkName names what a spec runs (`http`, `connect`, `external`, ...): the histogram's label. */
+export function checkName(spec: CheckSpec): string {
+  return spec.kind === 'negotiate' ? spec.service : spec.kind;
+}
+
 /** checkLine is the -d line for one check: `Check http 10.0.0.2:80: up: 200 OK (1.2 ms)`. */
 export function checkLine(spec: CheckSpec, r: { readonly up: boolean; readonly message: string; readonly durationMs: number; readonly forced?: boolean }): string {
-  const what = spec.kind === 'negotiate' ? spec.service : spec.kind;
+  const what = checkName(spec);
   const target = hostPort(spec.family, spec.realAddress, spec.checkPort);
   return `Check ${what} ${target}: ${r.up ? 'up' : 'down'}: ${r.message || '-'}${r.forced ? ' (forced)' : ''} (${r.durationMs.toFixed(1)} ms)`;
 }

@@ -9,6 +9,11 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import type { DrainRecord } from './drain.js';
 import type { HealthSnapshot } from './health.js';
+import type { TextSink } from './exposition.js';
+import type { DaemonFigures } from './metrics.js';
+
+/** EngineFigures: what the engine adds to a scrape (the director knows the rest). */
+export type EngineFigures = Pick<DaemonFigures, 'config' | 'version' | 'reload' | 'loopLag' | 'histogram'>;
 
 /** MailMessage is one alert; `to` holds one entry per address (each gets its own RCPT). */
 export interface MailMessage {
@@ -41,6 +46,8 @@ export interface DirectorOptions {
   readonly rdnsTtlMs?: number;
   /** Observer of scheduling lag: ms between a check's due time and its start (metrics, benchmarks). */
   readonly onCheckStart?: (lagMs: number) => void;
+  /** Observer of every check's duration (ms), by check name (the metrics histogram); absent = no cost. */
+  readonly onCheckDone?: (check: string, durationMs: number) => void;
   /** Delay of the first checks; default = random point within each probe's interval. */
   readonly firstDelayMs?: number;
 }
@@ -116,4 +123,6 @@ export interface Director {
   /** Drain / enable the reals a target names; resolve with the `virtual real` pairs matched. */
   drain(target: string, reason: string): Promise<string[]>;
   enable(target: string): Promise<string[]>;
+  /** Writes one Prometheus scrape into `sink` (metrics.ts). */
+  metrics(sink: TextSink, figures: EngineFigures): void;
 }
