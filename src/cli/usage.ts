@@ -54,6 +54,9 @@ Actions:
     force-reload  same as reload
     status        exit 0 running, 1 stale pid file, 3 stopped
     configtest    parse the configuration, print a summary (exit 0) or every error (exit 2)
+    show [--json] the daemon's view: each real's health, weights, last check (exit 3: no daemon)
+    drain REAL [--reason TEXT]   weight 0 for REAL (ADDRESS[:PORT]) until enable; kept across restarts
+    enable REAL   end a drain: REAL is back after its next passing check
 
 Exit codes: 0 ok, 1 error or not running (reload), 2 configuration error,
 3 stopped (status), 255 usage.

@@ -49,7 +49,8 @@ interface RealEntry {
   failuresTotal: number;
   transitionsTotal: number;
   consecutiveFailures: number;
-  metricLabels?: string;
+  metricLabels?: Buffer;
+  metricKey?: string;
 }
 
 interface VirtualEntry {
@@ -61,7 +62,7 @@ interface VirtualEntry {
   vh: VirtualHealth | undefined;
   /** Last fallbackcommand sent: true = start, false = stop, undefined = none yet. */
   fbCmd: boolean | undefined;
-  metricLabels?: string;
+  metricLabels?: Buffer;
 }
 
 /** DirectorEngine implements Director; `idle()` (tests) waits until pending writes are done. */

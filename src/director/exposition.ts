@@ -1,8 +1,9 @@
 /**
  * A writer for the Prometheus text format (version 0.0.4) into one Buffer that is reused from
- * scrape to scrape: at 10,000 reals a scrape is ~100,000 lines, and building them as strings
- * would allocate the whole text (10+ MB) every time. Label sets are built once per real and
- * kept (labelSet), so a scrape mostly copies bytes.
+ * scrape to scrape. At 10,000 reals a scrape is ~100,000 lines (~14 MB): built as strings it
+ * allocated 18 MB and took 600 ms. Here metric names and label sets are encoded once (label sets
+ * per real, kept on the real's entry) and copied as bytes, and integers are written digit by
+ * digit, so a scrape allocates little beyond the text of its floating-point values.
  */
 
 /** escapeLabel escapes a label value (backslash, double quote, newline). */
@@ -10,10 +11,9 @@ export function escapeLabel(v: string): string {
   return v.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }
 
-/** labelSet renders `{a="x",b="y"}` (empty string for no labels). */
-export function labelSet(labels: Readonly<Record<string, string>>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
+/** labelPairs renders `a="x",b="y"` (no braces), encoded once for reuse. */
+export function labelPairs(labels: Readonly<Record<string, string>>): Buffer {
+  return Buffer.from(Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(','), 'utf8');
 }
 
 /** formatValue writes numbers as Prometheus reads them (NaN, +Inf, -Inf). */
@@ -23,6 +23,8 @@ export function formatValue(n: number): string {
   if (n === -Infinity) return '-Inf';
   return String(n);
 }
+
+const SP = 0x20, NL = 0x0a, LB = 0x7b, RB = 0x7d, COMMA = 0x2c, ZERO = 0x30;
 
 /** TextSink accumulates the exposition; `take()` hands out the bytes written so far. */
 export class TextSink {
@@ -41,27 +43,39 @@ export class TextSink {
     this.len = 0;
   }
 
+  /** write appends text (HELP/TYPE lines, rare values). */
   write(s: string): void {
-    // latin1 writes one byte per UTF-16 unit; label values outside it are rare (a config path
-    // with non-ASCII characters) and go through utf8.
-    const max = s.length * 3;
-    if (this.len + max > this.buf.length) this.grow(this.len + max);
-    this.len += this.buf.write(s, this.len, isAscii(s) ? 'latin1' : 'utf8');
+    const max = Buffer.byteLength(s, 'utf8');
+    this.room(max);
+    this.len += this.buf.write(s, this.len, 'utf8');
   }
 
-  /** help writes the HELP and TYPE lines of a family. */
+  /** family writes the HELP and TYPE lines of a family. */
   family(name: string, type: 'gauge' | 'counter' | 'histogram', help: string): void {
     this.write(`# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`);
   }
 
-  /** sample writes `name{labels} value`; `extra` is appended inside the braces (`,state="up"`). */
-  sample(name: string, labels: string, value: number, extra = ''): void {
-    if (extra) labels = labels ? `${labels.slice(0, -1)},${extra}}` : `{${extra}}`;
-    this.write(name);
-    this.write(labels);
-    this.write(' ');
-    this.write(formatValue(value));
-    this.write('\n');
+  /**
+   * sample writes `name{pairs,extra} value`. `name`, `pairs` and `extra` are pre-encoded
+   * (name() and labelPairs()); either label part may be absent.
+   */
+  sample(name: Buffer, pairs: Buffer | undefined, value: number, extra?: Buffer): void {
+    this.room(name.length + (pairs?.length ?? 0) + (extra?.length ?? 0) + 32);
+    // TypedArray#set is a plain memcpy: Buffer#copy's argument checks cost more at 100,000 lines.
+    const b = this.buf;
+    b.set(name, this.len);
+    let o = this.len + name.length;
+    if (pairs || extra) {
+      b[o++] = LB;
+      if (pairs) { b.set(pairs, o); o += pairs.length; }
+      if (pairs && extra) b[o++] = COMMA;
+      if (extra) { b.set(extra, o); o += extra.length; }
+      b[o++] = RB;
+    }
+    b[o++] = SP;
+    this.len = o;
+    this.number(value);
+    this.buf[this.len++] = NL;
   }
 
   /** take returns the bytes of this scrape; the buffer is lent until `returned()` is called. */
@@ -74,14 +88,32 @@ export class TextSink {
     this.lent = false;
   }
 
-  private grow(need: number): void {
-    const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+  /** number writes small non-negative integers digit by digit (no string), others as text. */
+  private number(n: number): void {
+    if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+      const t = formatValue(n);
+      this.room(t.length);
+      this.len += this.buf.write(t, this.len, 'latin1');
+      return;
+    }
+    const b = this.buf;
+    if (n === 0) { b[this.len++] = ZERO; return; }
+    let digits = 0;
+    for (let m = n; m > 0; m = Math.floor(m / 10)) digits++;
+    let o = this.len + digits;
+    this.len = o;
+    for (let m = n; m > 0; m = Math.floor(m / 10)) b[--o] = ZERO + (m % 10);
+  }
+
+  private room(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.len + n, this.buf.length * 2));
     this.buf.copy(next, 0, 0, this.len);
     this.buf = next;
   }
 }
 
-function isAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7e) return false;
-  return true;
+/** name encodes a metric name (or any fixed label part such as `state="up"`) once. */
+export function encoded(s: string): Buffer {
+  return Buffer.from(s, 'utf8');
 }
