@@ -167,3 +167,29 @@ test('drain and enable: weight 0 with a logged reason, kept across reload and re
     sb.cleanup();
   }
 });
+
+test('-d: each check\'s outcome with reason and latency on stderr, one line per state change; show reaches the foreground daemon', async () => {
+  const sb = new Sandbox();
+  const [up, dead] = [await freePort(), await freePort()];
+  const nginx = await nginxOn(up);
+  try {
+    sb.writeConfig('www', cfg(up, dead));
+    const fg = sb.spawnForeground(['-d', 'www', 'start'], ENV);
+    const seen = await pollUntil(() => fg.err().includes(`DEBUG2: Check http 127.0.0.1:${up}: up: 200 OK (`)
+      && fg.err().includes(`DEBUG2: Check http 127.0.0.1:${dead}: down: ECONNREFUSED (`), 20_000, 100);
+    assert.ok(seen, fg.err());
+    assert.match(fg.err(), new RegExp(`DEBUG2: Check http 127\\.0\\.0\\.1:${up}: up: 200 OK \\(\\d+\\.\\d ms\\)\\n`));
+    // The foreground daemon writes no pid file, yet serves its control socket.
+    const h = await until(sb, 'checked', (x) => realAt(x, up)?.health === 'up');
+    assert.equal(h.pid, fg.pid);
+    await nginx.stop();
+    assert.ok(await pollUntil(() => fg.err().includes(`Real server 127.0.0.1:${up} (tcp:10.9.9.9:80) is down: ECONNREFUSED`), 20_000, 100), fg.err());
+    const changes = fg.err().split('\n').filter((l) => l.startsWith(`Real server 127.0.0.1:${up} `));
+    assert.equal(changes.length, 1, changes.join('\n'));
+    fg.kill('SIGTERM');
+    await new Promise((r) => fg.once('exit', r));
+  } finally {
+    await nginx.stop().catch(() => {});
+    sb.cleanup();
+  }
+});
