@@ -11,7 +11,7 @@ const EXAMPLES = ['ldirectord.cf', 'mail.cf', 'www.cf']
 const DIRECTIVES = ('autoreload callback checkcommand checkcount checkinterval checkport checktimeout checktype cleanstop '
   + 'comment database emailalert emailalertfreq emailalertfrom emailalertstatus execute failurecount fallback6 fallback '
   + 'fallbackcommand fallbackcommandonstop fork httpmethod httpsverify hysteresis logfile login maintenancedir maxchecks '
-  + 'maxresponsebytes monitorfile negotiatetimeout connecttimeout netmask ops passwd persistent protocol quiescent quorum '
+  + 'maxresponsebytes metrics monitorfile negotiatetimeout connecttimeout netmask ops passwd persistent protocol quiescent quorum '
   + 'readdquiescent real6 real receive request risecount schedflags scheduler secret service servicename smtp supervised '
   + 'virtual6 virtual virtualhost').split(' ');
 const VALUES = ['', '0', '-1', '1e400', '99999999999999999999', 'yes', 'no', '"', '""', '"a', '192.0.2.1', '192.0.2.1:80',
