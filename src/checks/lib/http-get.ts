@@ -58,7 +58,7 @@ function bodyMessage(spec: CheckSpec, r: Fetched): string {
  * (and over TLS or not as its URL says); the 3xx of the 8th hop is returned as LWP does.
  */
 export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'http' | 'https', mode: HttpGetMode): Promise<CheckResult> {
-  const re = spec.receive === '' ? undefined : compileReceive(spec.receive);
+  const re = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return result(false, re);
   let url: URL;
   try {
