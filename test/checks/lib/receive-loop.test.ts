@@ -1,8 +1,10 @@
 /**
  * Issue 16 end to end: an http check against a real nginx serving 1 MiB bodies built to make a
  * backtracking engine explode must not hold the event loop. Before RE2, `Test.*Page` on the
- * first body blocked the loop for 210 s; the bound below (500 ms) leaves a wide margin for a
- * loaded 2-core machine while staying orders of magnitude under the old cost.
+ * first body blocked the loop for 210 s (and the other patterns here are as quadratic). Four
+ * checks at once held the loop 37-99 ms at a load average of 7 on 2 cores, and 681 ms at 10+
+ * (the full suite beside a native build: a process gets a fraction of a core, so every burst
+ * of work stretches). The bound (3 s) is that margin, still ~70x under one V8 match.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +15,7 @@ import { freePort, makeSpec, makeTempDir, startNginx, type ServerProcess, type T
 
 const HOST = '127.0.5.33';
 const MIB = 1 << 20;
-const MAX_LAG_MS = 500;
+const MAX_LAG_MS = 3000;
 
 /** BODIES: file name -> 1 MiB of content (served as is by nginx). */
 const BODIES: Record<string, string> = {
@@ -44,7 +46,7 @@ describe('receive: an http check on a 1 MiB pathological body does not lag the l
   after(async () => { await nginx?.stop(); dir?.remove(); });
 
   for (const c of CASES) {
-    it(`${JSON.stringify(c.receive)} on /${c.file} is ${c.up ? 'up' : 'down'}`, async () => {
+    it(`${JSON.stringify(c.receive)} on /${c.file} is ${c.up ? 'up' : 'down'}`, async (t) => {
       const spec = makeSpec({ service: 'http', realAddress: HOST, checkPort: port, request: `/${c.file}`, receive: c.receive, maxBytes: MIB, timeoutMs: 20_000 });
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
@@ -56,6 +58,7 @@ describe('receive: an http check on a 1 MiB pathological body does not lag the l
         if (!c.up) assert.doesNotMatch(r.message, /timeout|abort/i, 'a mismatch, not a deadline');
       }
       const maxMs = lag.max / 1e6;
+      t.diagnostic(`max event-loop delay ${maxMs.toFixed(1)} ms`);
       assert.ok(maxMs < MAX_LAG_MS, `event loop lagged ${maxMs.toFixed(0)} ms`);
     });
   }
