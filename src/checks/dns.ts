@@ -18,7 +18,7 @@ const DNS_TCP_FLOOR = 2 * (2 + 0xffff);
  */
 export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, signal, async (d) => {
   if (spec.receive === '') return down('empty receive: a dns check without receive is always down');
-  const re = compileReceive(spec.receive);
+  const re = spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return down(re);
   const request = spec.request.replace(/^\//, '');
   if (request === '') return down('empty request: nothing to resolve');

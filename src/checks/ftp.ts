@@ -57,7 +57,7 @@ export function credentials(login: string, passwd: string, ctx: CheckContext): {
 
 /** check: the ftp negotiate check, port 21 by default. */
 export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
-  const receive = spec.receive === '' ? undefined : compileReceive(spec.receive);
+  const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof receive === 'string') return down(receive);
   // basic-ftp's own timeout is per socket inactivity; the deadline below bounds the whole check.
   const client = new Client(spec.timeoutMs);

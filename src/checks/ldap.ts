@@ -30,7 +30,7 @@ export function searchBase(request: string): string {
 /** ldapCheck builds the check for plain LDAP (389) or LDAP over implicit TLS (636). */
 export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
   return (spec, signal) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
-    const receive = spec.receive === '' ? undefined : compileReceive(spec.receive);
+    const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
     if (typeof receive === 'string') return down(receive);
     const host = spec.realAddress;
     const port = targetPort(spec, wellKnownPort);

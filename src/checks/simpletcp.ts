@@ -19,7 +19,7 @@ export function simpletcpPayload(request: string): string {
  */
 export const check: CheckFn = async (spec, signal) => {
   const started = performance.now();
-  const re = compileReceive(spec.receive);
+  const re = spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return checkResult(false, re, started);
   let socket;
   try {

@@ -21,7 +21,7 @@ import { monitorLine, monitorLogs } from './monitor.js';
 import { Reconciler, opKey } from './reconciler.js';
 import { serviceKeyString } from '../ipvs/key.js';
 import { Scheduler, spreadFor, type ProbeResult } from './scheduler.js';
-import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef } from './spec.js';
+import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef, type ReceiveMemo } from './spec.js';
 import { ADOPTED, UNKNOWN, evalVirtual, step, type HealthEvent, type RealHealth, type VirtualHealth } from './state.js';
 import type { DaemonStatus, Director, DirectorDeps, DirectorStatus, EngineFigures, RealStatus } from './types.js';
 import { DrainList } from './drain.js';
@@ -288,11 +288,12 @@ export class DirectorEngine implements Director {
   private build(c: Config, old: Map<string, RealEntry>, oldVirtuals?: Map<string, VirtualEntry>): void {
     const virtuals = new Map<string, VirtualEntry>();
     const subs = new Map<string, RealEntry[]>();
+    const receives: ReceiveMemo = new Map();
     for (const v of c.virtuals) {
       const reals: RealEntry[] = v.reals.map((real) => {
-        const key = realKey(v, real, c.global);
+        const key = realKey(v, real, c.global, receives);
         const prev = old.get(key);
-        const probe = probeFor(v, real, c.global);
+        const probe = probeFor(v, real, c.global, receives);
         const e: RealEntry = {
           key, v, real, probe, realId: realIdStr(v, real),
           health: prev?.health ?? UNKNOWN, addQuiesced: prev?.addQuiesced ?? false,

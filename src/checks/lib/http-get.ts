@@ -86,7 +86,7 @@ function bodyMessage(spec: CheckSpec, r: Fetched): string {
  * refused redirect (redirectTarget) is down with its reason. All hops share one byte budget.
  */
 export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'http' | 'https', mode: HttpGetMode): Promise<CheckResult> {
-  const re = spec.receive === '' ? undefined : compileReceive(spec.receive);
+  const re = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return result(false, re);
   let url: URL;
   try {
