@@ -15,6 +15,8 @@ import { freePort, makeSpec, makeTempDir, startNginx, type ServerProcess, type T
 
 const HOST = '127.0.5.33';
 const MIB = 1 << 20;
+/** maxresponsebytes counts the status line and headers too: room for them on top of a 1 MiB body. */
+const HEADROOM = 4096;
 const MAX_LAG_MS = 3000;
 
 /** BODIES: file name -> 1 MiB of content (served as is by nginx). */
@@ -47,7 +49,7 @@ describe('receive: an http check on a 1 MiB pathological body does not lag the l
 
   for (const c of CASES) {
     it(`${JSON.stringify(c.receive)} on /${c.file} is ${c.up ? 'up' : 'down'}`, async (t) => {
-      const spec = makeSpec({ service: 'http', realAddress: HOST, checkPort: port, request: `/${c.file}`, receive: c.receive, maxBytes: MIB, timeoutMs: 20_000 });
+      const spec = makeSpec({ service: 'http', realAddress: HOST, checkPort: port, request: `/${c.file}`, receive: c.receive, maxBytes: MIB + HEADROOM, timeoutMs: 20_000 });
       const lag = monitorEventLoopDelay({ resolution: 5 });
       lag.enable();
       // Four at once, as several reals served by the same hostile body would be.
