@@ -11,7 +11,6 @@ import { probePidFile, type PidState } from '../daemon/pidfile.js';
 import { waitForExit } from '../daemon/proc.js';
 import { isLdError } from '../util/errors.js';
 import type { Invocation } from './invocation.js';
-import type { InlineStart } from './inline-start.js';
 import { startDaemon, type StartOutcome } from './start.js';
 
 /** ActionOutcome: an exit code, or 'foreground' when this process has become the daemon. */
@@ -62,18 +61,16 @@ function execute(inv: Invocation, stdio: 'inherit' | 'ignore') {
   return executeRunner({ ...inv.deps.command, env: inv.deps.env, stdio, timeoutMs: inv.settings.startTimeoutMs + 10_000 }, inv.logger);
 }
 
-async function start(inv: Invocation, inline?: InlineStart): Promise<ActionOutcome> {
-  const outcome: StartOutcome = await startDaemon(inv, inline);
+async function start(inv: Invocation): Promise<ActionOutcome> {
+  const outcome: StartOutcome = await startDaemon(inv);
   if (outcome.kind === 'foreground') return 'foreground';
   if (outcome.kind === 'started') return 0;
-  // An inline start has reported (and logged) its failure itself: its stderr is gone by now.
-  if (inline) return 1;
   inv.deps.io.stderr(`${outcome.message}\n`);
   return exit(inv, 1, outcome.message);
 }
 
 /** runAction performs `inv.args.action` (configtest is handled before: it needs no pid file). */
-export async function runAction(inv: Invocation, inline?: InlineStart): Promise<ActionOutcome> {
+export async function runAction(inv: Invocation): Promise<ActionOutcome> {
   const { action } = inv.args;
   const { io } = inv.deps;
   const config = inv.configPath;
@@ -106,7 +103,7 @@ export async function runAction(inv: Invocation, inline?: InlineStart): Promise<
   }
   switch (action) {
     case 'start':
-      return start(inv, inline);
+      return start(inv);
     case 'restart':
       return start(inv);
     case 'stop':

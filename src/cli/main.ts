@@ -25,10 +25,12 @@ function scriptPath(): string {
 
 /**
  * The engine the daemon drives. LDIRECTORD_ENGINE=idle forces the idle engine (the CLI and
- * daemon tests use it: they exercise the lifecycle, not IPVS).
+ * daemon tests use it: they exercise the lifecycle, not IPVS); `stuck` is an engine whose start
+ * never finishes (the test of the bounded `start`).
  */
 function engineFactory(env: NodeJS.ProcessEnv): EngineFactory {
   if (env.LDIRECTORD_ENGINE === 'idle') return idleEngineFactory;
+  if (env.LDIRECTORD_ENGINE === 'stuck') return () => ({ start: () => new Promise(() => {}), reload: async () => {}, stop: async () => {} });
   return lazyEngineFactory(async () => (await import('../daemon/director-engine.js')).directorEngineFactory());
 }
 

@@ -3,7 +3,6 @@
  */
 import { isDaemonChild, runDaemonChild } from './child.js';
 import { runAction, type ActionOutcome } from './actions.js';
-import { inlineStart } from './inline-start.js';
 import { parseArgs } from './args.js';
 import { prepare, type CliDeps } from './invocation.js';
 import { helpText, USAGE, versionText } from './usage.js';
@@ -29,7 +28,6 @@ export async function runCli(deps: CliDeps): Promise<ActionOutcome> {
       return 255;
     default:
   }
-  const inline = inlineStart(deps.env, args.action);
   const prepared = await prepare(args, deps);
   if (!prepared.ok) return prepared.code;
   const inv = prepared.inv;
@@ -37,14 +35,8 @@ export async function runCli(deps: CliDeps): Promise<ActionOutcome> {
     io.stdout(`${deps.configApi.summarize(inv.config!)}\n`);
     return 0;
   }
-  // A foreground daemon (supervised=yes) cannot run in the session the shell part made for an
-  // inline start: the shell runs the command again the ordinary way.
-  if (inline && inv.foreground) {
-    inline.again();
-    return 0;
-  }
   inv.logger.info(`Invoking ldirectord invoked as: ${deps.command.script} ${deps.rawArgs.join(' ')}`);
-  const outcome = await runAction(inv, inline);
+  const outcome = await runAction(inv);
   if (outcome !== 'foreground') inv.logger.close();
   return outcome;
 }

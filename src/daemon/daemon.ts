@@ -43,6 +43,8 @@ export interface DaemonOptions {
   /** Absent in the foreground modes, which write no pid file (as the original). */
   readonly pidFile?: string;
   readonly ready?: (r: Readiness) => void;
+  /** Told when a reload or the stop begins and when a reload is done (systemd's RELOADING/STOPPING/READY). */
+  readonly onState?: (state: 'reloading' | 'reloaded' | 'stopping') => void;
 }
 
 /** signalName turns 'SIGTERM' into the original's 'TERM'. */
@@ -71,7 +73,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     // later, or the change would never apply. (Not awaited: a failed start must not wait on it.)
     if (!started && !stopping && trigger === 'request') reloadWhenUp = true;
     if (stopping || !started) return Promise.resolve();
-    chain = chain.then(() => reload(trigger)).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
+    chain = chain.then(() => { opts.onState?.('reloading'); return reload(trigger); })
+      .catch((e) => logger.error(`Reload failed: ${errorText(e)}`))
+      .finally(() => opts.onState?.('reloaded'));
     return chain;
   };
   const engine = opts.engineFactory(config, { logger, clock, requestReload: () => enqueueReload('request') });
@@ -85,6 +89,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   };
 
   const stop = async (sig: string): Promise<void> => {
+    opts.onState?.('stopping');
     // Nothing may keep the engine from its cleanstop, nor reject the chain (that would crash).
     try {
       await opts.execute(config.global.execute, 'stop');

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildDeb, ROOT, type BuiltDeb } from './build.js';
 
@@ -103,4 +103,26 @@ test('lintian: every tag is fixed or explained', { timeout: 300_000 }, () => {
   const unexplained = tags.filter((l) => !(l.split(' ')[2] in ALLOWED));
   assert.deepEqual(unexplained, [], `lintian tags not in the allow-list:\n${unexplained.join('\n')}`);
   assert.ok(existsSync(built.deb));
+});
+
+test('systemd units: systemd-analyze verify passes (man pages found in the package); notify, no KillMode=none or lock file', () => {
+  const units = join(built.dir, 'units');
+  mkdirSync(units);
+  const sys = join(built.tree, 'lib/systemd/system');
+  // The template verified as the instance an admin enables (ldirectord@www).
+  copyFileSync(join(sys, 'ldirectord.service'), join(units, 'ldirectord.service'));
+  copyFileSync(join(sys, 'ldirectord@.service'), join(units, 'ldirectord@www.service'));
+  const r = spawnSync('systemd-analyze', ['verify', join(units, 'ldirectord.service'), join(units, 'ldirectord@www.service')], {
+    encoding: 'utf8', env: { ...process.env, MANPATH: join(built.tree, 'usr/share/man'), SYSTEMD_LOG_LEVEL: 'notice' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  // Other units on this machine may draw warnings; ours must draw none.
+  assert.deepEqual(r.stderr.split('\n').filter((l) => /ldirectord/.test(l)), []);
+  for (const [unit, exec] of [['ldirectord.service', '/usr/sbin/ldirectord start'], ['ldirectord@.service', '/usr/sbin/ldirectord %i start']]) {
+    const text = readFileSync(join(sys, unit), 'utf8').split('\n').filter((l) => !l.startsWith('#')).join('\n');
+    assert.match(text, /^Type=notify$/m, unit);
+    assert.match(text, new RegExp(`^ExecStart=${exec}$`, 'm'), unit);
+    assert.match(text, /^ExecReload=/m, unit);
+    assert.doesNotMatch(text, /KillMode=none|\/var\/lock\/subsys|^ExecStop=/m, unit);
+  }
 });
