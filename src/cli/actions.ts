@@ -69,6 +69,30 @@ async function start(inv: Invocation): Promise<ActionOutcome> {
   return exit(inv, 1, outcome.message);
 }
 
+/**
+ * cleanAfterDeadDaemon: `stop` with a stale pid file removes the virtuals the dead daemon owned
+ * (cleanstop rules), so a cluster manager's recovery leaves no stale entries. The pid file stays,
+ * as in the original: only the daemon that wrote it removes it.
+ */
+async function cleanAfterDeadDaemon(inv: Invocation): Promise<number> {
+  const { config } = inv;
+  if (!config || !inv.deps.staleCleanup) return 0;
+  const why = `stale pid file ${inv.pidFile}`;
+  try {
+    const r = await inv.deps.staleCleanup(config);
+    for (const v of r.removed) inv.logger.info(`Purged virtual server (${why}): ${v}`);
+    for (const f of r.failed) {
+      inv.deps.io.stderr(`Can not remove virtual server ${f.virtual} (${why}): ${f.message}\n`);
+      inv.logger.error(`Can not remove virtual server ${f.virtual} (${why}): ${f.message}`);
+    }
+    return r.failed.length ? exit(inv, 1, `Exiting from ldirectord stop: virtual servers left in the table`) : 0;
+  } catch (e) {
+    const message = `Can not clean up after the dead daemon (${why}): ${e instanceof Error ? e.message : String(e)}`;
+    inv.deps.io.stderr(`${message}\n`);
+    return exit(inv, 1, message);
+  }
+}
+
 /** runAction performs `inv.args.action` (configtest is handled before: it needs no pid file). */
 export async function runAction(inv: Invocation): Promise<ActionOutcome> {
   const { action } = inv.args;
@@ -107,6 +131,7 @@ export async function runAction(inv: Invocation): Promise<ActionOutcome> {
     case 'restart':
       return start(inv);
     case 'stop':
+      return state.kind === 'stale' ? cleanAfterDeadDaemon(inv) : 0;
     case 'try-restart':
       return 0;
     case 'status': {

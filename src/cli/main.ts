@@ -50,6 +50,8 @@ const outcome = await runCli({
   pid: process.pid,
   configApi: { loadConfig, resolveConfigPath, summarize },
   engineFactory: engineFactory(process.env),
+  // The test engines (LDIRECTORD_ENGINE) touch no IPVS, so neither does the stale-pid cleanup then.
+  ...(process.env.LDIRECTORD_ENGINE ? {} : { staleCleanup: async (c) => (await import('../daemon/stale-stop.js')).cleanupAfterDeadDaemon(c) }),
   command: { execPath: process.execPath, execArgv: process.execArgv, script: scriptPath() },
   rawArgs: process.argv.slice(2),
 });
