@@ -101,8 +101,15 @@ async function reals(): Promise<number> {
   return (await readTable()).get(SVC)?.size ?? -1;
 }
 
+/** daemons: the pids whose command line is the agent's `$LDIRECTORD $LDIRCONF start` (its own pgrep -f). */
 function daemons(): number[] {
-  const out = execFileSync('sh', ['-c', `pgrep -f '/usr/sbin/ldirectord ${CF} start' || true`], { encoding: 'utf8' });
+  let out = '';
+  try {
+    // No shell around pgrep: a shell's own command line would contain the pattern.
+    out = execFileSync('pgrep', ['-f', `/usr/sbin/ldirectord ${CF} start`], { encoding: 'utf8' });
+  } catch (e) {
+    if ((e as { status?: number }).status !== 1) throw e; // 1: no process matched
+  }
   return out.split('\n').filter(Boolean).map(Number);
 }
 
@@ -114,12 +121,21 @@ async function until(t: TestContext, what: string, ok: () => Promise<boolean>, s
   t.diagnostic(`${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/** running: Pacemaker places the resource on node1 (its start op has finished). */
+function running(): boolean {
+  try { return /ld\s+\(ocf:heartbeat:ldirectord\):\s+Started node1/.test(sh('crm_mon -1 2>&1')); } catch { return false; }
+}
+
 const setRole = (role: string): string => sh(`crm_resource --resource ld --meta --set-parameter target-role --parameter-value ${role}`);
 
 test('Pacemaker: start, kill -9 recovery with the stale-pid cleanup, Stopped, Started', { timeout: 1_200_000 }, async (t) => {
   let t0 = Date.now();
-  sh(`cibadmin -C -o resources -X '<primitive id="ld" class="ocf" provider="heartbeat" type="ldirectord"><instance_attributes id="ld-ia"><nvpair id="ld-cf" name="configfile" value="${CF}"/></instance_attributes><operations><op id="ld-mon" name="monitor" interval="10s"/></operations></primitive>'`);
+  // Generous op timeouts: every agent call runs several Node start-ups, seconds each in a loaded UML guest.
+  sh(`cibadmin -C -o resources -X '<primitive id="ld" class="ocf" provider="heartbeat" type="ldirectord"><instance_attributes id="ld-ia"><nvpair id="ld-cf" name="configfile" value="${CF}"/></instance_attributes><operations><op id="ld-start" name="start" interval="0" timeout="180s"/><op id="ld-stop" name="stop" interval="0" timeout="180s"/><op id="ld-mon" name="monitor" interval="10s" timeout="120s"/></operations></primitive>'`);
   await until(t, 'create -> table programmed', async () => (await reals()) === 2, t0);
+  // Pacemaker's start op ends with the agent's own status: a kill before that would be a failed
+  // start (fatal on this node), not the crash of a running resource this test is about.
+  await until(t, 'create -> Pacemaker sees the resource started', async () => running(), t0);
   assert.equal(daemons().length, 1, 'one daemon');
 
   const dead = Number(readFileSync(PIDFILE, 'utf8').trim());
@@ -139,4 +155,5 @@ test('Pacemaker: start, kill -9 recovery with the stale-pid cleanup, Stopped, St
   t0 = Date.now();
   setRole('Started');
   await until(t, 'target-role Started -> table programmed', async () => (await reals()) === 2 && daemons().length === 1, t0);
+  await until(t, 'target-role Started -> Pacemaker sees it started', async () => running(), t0);
 });
