@@ -11,7 +11,6 @@ import { probePidFile, type PidState } from '../daemon/pidfile.js';
 import { waitForExit } from '../daemon/proc.js';
 import { isLdError } from '../util/errors.js';
 import type { Invocation } from './invocation.js';
-import type { InlineStart } from './inline-start.js';
 import { startDaemon, type StartOutcome } from './start.js';
 
 /** ActionOutcome: an exit code, or 'foreground' when this process has become the daemon. */
@@ -62,18 +61,40 @@ function execute(inv: Invocation, stdio: 'inherit' | 'ignore') {
   return executeRunner({ ...inv.deps.command, env: inv.deps.env, stdio, timeoutMs: inv.settings.startTimeoutMs + 10_000 }, inv.logger);
 }
 
-async function start(inv: Invocation, inline?: InlineStart): Promise<ActionOutcome> {
-  const outcome: StartOutcome = await startDaemon(inv, inline);
+async function start(inv: Invocation): Promise<ActionOutcome> {
+  const outcome: StartOutcome = await startDaemon(inv);
   if (outcome.kind === 'foreground') return 'foreground';
   if (outcome.kind === 'started') return 0;
-  // An inline start has reported (and logged) its failure itself: its stderr is gone by now.
-  if (inline) return 1;
   inv.deps.io.stderr(`${outcome.message}\n`);
   return exit(inv, 1, outcome.message);
 }
 
+/**
+ * cleanAfterDeadDaemon: `stop` with a stale pid file removes the virtuals the dead daemon owned
+ * (cleanstop rules), so a cluster manager's recovery leaves no stale entries. The pid file stays,
+ * as in the original: only the daemon that wrote it removes it.
+ */
+async function cleanAfterDeadDaemon(inv: Invocation): Promise<number> {
+  const { config } = inv;
+  if (!config || !inv.deps.staleCleanup) return 0;
+  const why = `stale pid file ${inv.pidFile}`;
+  try {
+    const r = await inv.deps.staleCleanup(config);
+    for (const v of r.removed) inv.logger.info(`Purged virtual server (${why}): ${v}`);
+    for (const f of r.failed) {
+      inv.deps.io.stderr(`Can not remove virtual server ${f.virtual} (${why}): ${f.message}\n`);
+      inv.logger.error(`Can not remove virtual server ${f.virtual} (${why}): ${f.message}`);
+    }
+    return r.failed.length ? exit(inv, 1, `Exiting from ldirectord stop: virtual servers left in the table`) : 0;
+  } catch (e) {
+    const message = `Can not clean up after the dead daemon (${why}): ${e instanceof Error ? e.message : String(e)}`;
+    inv.deps.io.stderr(`${message}\n`);
+    return exit(inv, 1, message);
+  }
+}
+
 /** runAction performs `inv.args.action` (configtest is handled before: it needs no pid file). */
-export async function runAction(inv: Invocation, inline?: InlineStart): Promise<ActionOutcome> {
+export async function runAction(inv: Invocation): Promise<ActionOutcome> {
   const { action } = inv.args;
   const { io } = inv.deps;
   const config = inv.configPath;
@@ -106,10 +127,11 @@ export async function runAction(inv: Invocation, inline?: InlineStart): Promise<
   }
   switch (action) {
     case 'start':
-      return start(inv, inline);
+      return start(inv);
     case 'restart':
       return start(inv);
     case 'stop':
+      return state.kind === 'stale' ? cleanAfterDeadDaemon(inv) : 0;
     case 'try-restart':
       return 0;
     case 'status': {

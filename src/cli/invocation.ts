@@ -10,6 +10,7 @@ import { formatDiagnostic, type Config } from '../config/model.js';
 import type { Clock } from '../util/clock.js';
 import { isLdError } from '../util/errors.js';
 import type { EngineFactory } from '../daemon/engine.js';
+import type { StaleCleanup } from '../daemon/stale-stop.js';
 import type { CommandSpec } from '../daemon/execute.js';
 import { openLogger, silentLogger, stderrLogger, type ClosableLogger } from '../daemon/logger.js';
 import { pidFilePath } from '../daemon/pidfile.js';
@@ -32,6 +33,8 @@ export interface CliDeps {
   readonly pid: number;
   readonly configApi: ConfigApi;
   readonly engineFactory: EngineFactory;
+  /** Removes what a config owns in IPVS after its daemon died (stop with a stale pid file); absent: nothing to clean. */
+  readonly staleCleanup?: (config: Config) => Promise<StaleCleanup>;
   /** How to run ourselves again (daemon child, execute= instances). */
   readonly command: Omit<CommandSpec, 'stdio' | 'timeoutMs' | 'env'>;
   /** The raw arguments after the program name (passed unchanged to the daemon child). */

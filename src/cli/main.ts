@@ -26,10 +26,12 @@ function scriptPath(): string {
 /**
  * The engine the daemon drives. LDIRECTORD_ENGINE=idle forces the idle engine (the CLI and
  * daemon tests use it: they exercise the lifecycle, not IPVS); =memory the real engine over an
- * in-memory IPVS table.
+ * in-memory IPVS table; `stuck` an engine whose start never finishes (the test of the bounded
+ * `start`).
  */
 function engineFactory(env: NodeJS.ProcessEnv): EngineFactory {
   if (env.LDIRECTORD_ENGINE === 'idle') return idleEngineFactory;
+  if (env.LDIRECTORD_ENGINE === 'stuck') return () => ({ start: () => new Promise(() => {}), reload: async () => {}, stop: async () => {} });
   // The real director and checks over an in-memory IPVS table: the daemon tests of show, drain
   // and metrics on machines without ip_vs (the kernel lab runs the same against the kernel).
   if (env.LDIRECTORD_ENGINE === 'memory') {
@@ -57,6 +59,8 @@ const outcome = await runCli({
   pid: process.pid,
   configApi: { loadConfig, loadConfigText, resolveConfigPath, summarize },
   engineFactory: engineFactory(process.env),
+  // The test engines (LDIRECTORD_ENGINE) touch no IPVS, so neither does the stale-pid cleanup then.
+  ...(process.env.LDIRECTORD_ENGINE ? {} : { staleCleanup: async (c) => (await import('../daemon/stale-stop.js')).cleanupAfterDeadDaemon(c) }),
   command: { execPath: process.execPath, execArgv: process.execArgv, script: scriptPath() },
   rawArgs: process.argv.slice(2),
 });

@@ -3,7 +3,6 @@
  */
 import { isDaemonChild, runDaemonChild } from './child.js';
 import { runAction, type ActionOutcome } from './actions.js';
-import { inlineStart } from './inline-start.js';
 import { isControlAction, parseArgs } from './args.js';
 import { runControlAction } from './control-actions.js';
 import { prepare, type CliDeps } from './invocation.js';
@@ -30,18 +29,11 @@ export async function runCli(deps: CliDeps): Promise<ActionOutcome> {
       return 255;
     default:
   }
-  const inline = inlineStart(deps.env, args.action);
   const prepared = await prepare(args, deps);
   if (!prepared.ok) return prepared.code;
   const inv = prepared.inv;
   if (args.action === 'configtest') {
     io.stdout(`${deps.configApi.summarize(inv.config!)}\n`);
-    return 0;
-  }
-  // A foreground daemon (supervised=yes) cannot run in the session the shell part made for an
-  // inline start: the shell runs the command again the ordinary way.
-  if (inline && inv.foreground) {
-    inline.again();
     return 0;
   }
   inv.logger.info(`Invoking ldirectord invoked as: ${deps.command.script} ${deps.rawArgs.join(' ')}`);
@@ -50,7 +42,7 @@ export async function runCli(deps: CliDeps): Promise<ActionOutcome> {
     inv.logger.close();
     return code;
   }
-  const outcome = await runAction(inv, inline);
+  const outcome = await runAction(inv);
   if (outcome !== 'foreground') inv.logger.close();
   return outcome;
 }

@@ -57,9 +57,3 @@ export const CHILD_ENV = Object.freeze({
 /** READY_FD is the pipe on which the detached child reports readiness to `start`. */
 export const READY_FD = 3;
 
-/**
- * INLINE_START_ENV is set (to READY_FD) by bin/ldirectord's shell part for a plain
- * `ldirectord [config] start`: this process then becomes the daemon itself instead of spawning one
- * (one Node start-up instead of two), and reports its outcome on fd READY_FD (inline-start.ts).
- */
-export const INLINE_START_ENV = 'LDIRECTORD_INLINE_START';

@@ -1,6 +1,7 @@
 /**
- * `start`: either become the daemon in this process (-d, supervised=yes), or spawn the detached
- * daemon and wait for it to report that it is up.
+ * `start`: either become the daemon in this process (-d, supervised=yes, the main process of a
+ * systemd Type=notify unit), or spawn the detached daemon and wait (bounded) for it to report
+ * that it is up.
  *
  * The detached child is `node <script> <the same arguments>` with setsid (detached: true),
  * cwd "/" and stdio on /dev/null, so its /proc/<pid>/cmdline reads `... ldirectord <config> start`
@@ -11,14 +12,18 @@
  */
 import { spawn } from 'node:child_process';
 import type { Config } from '../config/model.js';
-import { runDaemon, type DaemonHost, type Readiness } from '../daemon/daemon.js';
+import type { TimerHandle } from '../util/clock.js';
+import { runDaemon, type DaemonHost, type DaemonOptions, type Readiness } from '../daemon/daemon.js';
 import { executeRunner } from '../daemon/execute.js';
 import { openLogger, SwitchableLogger, type ClosableLogger } from '../daemon/logger.js';
 import { removePidFile } from '../daemon/pidfile.js';
-import type { InlineStart } from './inline-start.js';
+import { openSystemdNotifier, systemdNotifySocket, type SystemdNotifier } from '../daemon/sd-notify.js';
 import type { CliDeps, Invocation } from './invocation.js';
 import { CHILD_ENV, READY_FD, type Settings } from './settings.js';
 import { ORIGINAL_VERSION } from './usage.js';
+
+/** STOP_GRACE_MS: how long a daemon that missed the start bound gets to stop before SIGKILL. */
+const STOP_GRACE_MS = 5000;
 
 /** StartOutcome: this process became the daemon, a detached one is up, or starting failed. */
 export type StartOutcome =
@@ -65,10 +70,11 @@ interface DaemonRun {
   /** Absent in the foreground, which writes no pid file. */
   readonly pidFile?: string;
   readonly ready?: (r: Readiness) => void;
+  readonly onState?: DaemonOptions['onState'];
 }
 
 /**
- * runAsDaemon makes this process the daemon (foreground, detached child, or inline start) with
+ * runAsDaemon makes this process the daemon (foreground, detached child, or under systemd) with
  * the handles every path shares; resolves once it is up or has exited on a startup error.
  */
 export function runAsDaemon(deps: CliDeps, settings: Settings, run: DaemonRun): Promise<void> {
@@ -85,6 +91,7 @@ export function runAsDaemon(deps: CliDeps, settings: Settings, run: DaemonRun): 
     runDir: settings.pidDir,
     ...(run.pidFile !== undefined ? { pidFile: run.pidFile } : {}),
     ...(run.ready ? { ready: run.ready } : {}),
+    ...(run.onState ? { onState: run.onState } : {}),
   });
 }
 
@@ -113,13 +120,20 @@ function detached(inv: Invocation): Promise<StartOutcome> {
       if (done) return;
       done = true;
       deps.clock.clearTimeout(timer);
+      if (killer) deps.clock.clearTimeout(killer);
       child.stdio[READY_FD]?.destroy();
       child.unref();
       resolve(o);
     };
+    // A daemon that is not up in time is told to stop, and killed if it does not (a hung start
+    // must leave no process behind); `start` then fails. A stale pid file it may leave is what
+    // `status` reports and what `stop` cleans up after.
+    let killer: TimerHandle | undefined;
     const timer = deps.clock.setTimeout(() => {
+      const message = `ldirectord daemon did not report readiness within ${inv.settings.startTimeoutMs / 1000} seconds`;
       child.kill('SIGTERM');
-      settle({ kind: 'failed', message: `ldirectord daemon did not report readiness within ${inv.settings.startTimeoutMs / 1000} seconds` });
+      killer = deps.clock.setTimeout(() => { child.kill('SIGKILL'); settle({ kind: 'failed', message }); }, STOP_GRACE_MS);
+      child.once('exit', () => settle({ kind: 'failed', message }));
     }, inv.settings.startTimeoutMs);
     const pipe = child.stdio[READY_FD];
     pipe?.on('data', (d: Buffer) => { text += d.toString(); });
@@ -143,54 +157,52 @@ function detached(inv: Invocation): Promise<StartOutcome> {
 }
 
 /**
- * inline: this process becomes the detached daemon (see inline-start.ts). It is what the child of
- * detached() does, minus the second Node start-up: leave the caller's stdio, open the daemon's
- * logger, write the pid file, start, and report the outcome to the waiting shell.
+ * underSystemd: systemd started this process as the main process of a Type=notify unit
+ * (packaging/systemd/). It stays in the foreground as the daemon, logging where the config says
+ * and writing the pid file (so `status`, `stop` and the OCF agent see it), and tells systemd
+ * READY=1 once the engine is up, i.e. the IPVS table is programmed; RELOADING=1/READY=1 around a
+ * reload and STOPPING=1 when it stops. A failed start exits 1, which systemd reports.
  */
-async function inline(inv: Invocation, config: Config, start: InlineStart): Promise<StartOutcome> {
+async function underSystemd(inv: Invocation, config: Config, socketPath: string): Promise<StartOutcome> {
   const { deps } = inv;
-  inv.logger.info(`Starting ${ORIGINAL_VERSION} as daemon`);
-  start.detach();
-  let outcome: StartOutcome = { kind: 'foreground' };
-  const fail = (message: string): void => {
-    inv.logger.error(`Exiting with exit_status 1: ${message}`);
-    start.report(1, message);
-    outcome = { kind: 'failed', message };
-  };
+  // Not inherited by the execute= instances: they are commands of their own, not the unit.
+  delete deps.env.NOTIFY_SOCKET;
+  delete deps.env.SYSTEMD_EXEC_PID;
+  inv.logger.info(`Starting ${ORIGINAL_VERSION} with pid: ${deps.pid}`);
+  process.chdir('/');
   const open = loggerOpener(deps, inv.settings, false, inv.name);
   let logger: SwitchableLogger;
+  let notifier: SystemdNotifier;
   try {
     logger = new SwitchableLogger(await open(config));
+    notifier = await openSystemdNotifier(socketPath, (m) => logger.warn(m));
   } catch (e) {
-    fail((e as Error).message);
-    return outcome;
+    return { kind: 'failed', message: (e as Error).message };
   }
-  // The same bound as the two-process start: a daemon that is not up in time is told to stop
-  // (it does so once its engine is up) and the command fails.
-  const timer = deps.clock.setTimeout(() => {
-    fail(`ldirectord daemon did not report readiness within ${inv.settings.startTimeoutMs / 1000} seconds`);
-    process.kill(process.pid, 'SIGTERM');
-  }, inv.settings.startTimeoutMs);
   await runAsDaemon(deps, inv.settings, {
     config,
     openLogger: open,
     logger,
-    stdio: 'ignore',
+    stdio: 'inherit',
     pidFile: inv.pidFile,
     ready: (r) => {
-      deps.clock.clearTimeout(timer);
-      if (r.ok) start.report(0);
-      // The daemon exits right after this: the shell prints the message the caller must see.
-      else fail(r.message);
+      if (r.ok) notifier.notify(`READY=1\nMAINPID=${deps.pid}\nSTATUS=IPVS table programmed for ${config.file}`);
+      else notifier.notify(`STATUS=start failed: ${r.message.split('\n')[0]}`);
+    },
+    onState: (state) => {
+      if (state === 'stopping') notifier.notify('STOPPING=1');
+      else if (state === 'reloading') notifier.notify('RELOADING=1');
+      else notifier.notify('READY=1');
     },
   });
-  return outcome;
+  return { kind: 'foreground' };
 }
 
 /** startDaemon starts the daemon for a valid config (the caller checked it is not running). */
-export function startDaemon(inv: Invocation, inlineStart?: InlineStart): Promise<StartOutcome> {
+export function startDaemon(inv: Invocation): Promise<StartOutcome> {
   const config = inv.config;
   if (!config) return Promise.resolve({ kind: 'failed', message: 'no valid configuration' });
   if (inv.foreground) return foreground(inv, config);
-  return inlineStart ? inline(inv, config, inlineStart) : detached(inv);
+  const notifySocket = systemdNotifySocket(inv.deps.env, inv.deps.pid);
+  return notifySocket ? underSystemd(inv, config, notifySocket) : detached(inv);
 }

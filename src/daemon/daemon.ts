@@ -59,6 +59,8 @@ export interface DaemonOptions {
   readonly ready?: (r: Readiness) => void;
   /** The pid file's directory: the control socket and the drain state live there (runtime-paths.ts). */
   readonly runDir?: string;
+  /** Told when a reload or the stop begins and when a reload is done (systemd's RELOADING/STOPPING/READY). */
+  readonly onState?: (state: 'reloading' | 'reloaded' | 'stopping') => void;
 }
 
 /** signalName turns 'SIGTERM' into the original's 'TERM'. */
@@ -89,7 +91,9 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   // Autoreload and HUP share one path: queued on the chain, never overlapping.
   const enqueueReload = (trigger: 'signal' | 'request', content?: Buffer): Promise<void> => {
     if (stopping || !started) return Promise.resolve();
-    chain = chain.then(() => reload(trigger, content)).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
+    chain = chain.then(() => { opts.onState?.('reloading'); return reload(trigger, content); })
+      .catch((e) => logger.error(`Reload failed: ${errorText(e)}`))
+      .finally(() => opts.onState?.('reloaded'));
     return chain;
   };
   const engine = opts.engineFactory(config, { logger, clock, ...(opts.runDir ? runtimePaths(opts.runDir, config.name) : {}) });
@@ -103,6 +107,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   };
 
   const stop = async (sig: string): Promise<void> => {
+    opts.onState?.('stopping');
     // Nothing may keep the engine from its cleanstop, nor reject the chain (that would crash).
     await watcher?.close().catch((e) => logger.error(`Error while closing the config watcher: ${errorText(e)}`));
     try {

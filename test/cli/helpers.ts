@@ -79,9 +79,9 @@ export class Sandbox {
   /** ldirectord runs the command to completion (bounded: a hang fails the test, not the suite). */
   ldirectord(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; executable?: boolean } = {}): Promise<RunResult> {
     return new Promise((resolve) => {
-      // executable: run bin/ldirectord itself (its shell part), as an admin or the OCF agent does.
+      // executable: run bin/ldirectord itself (#!/usr/bin/env node), as an admin or the OCF agent does.
       const [file, argv] = opts.executable ? [BIN, args] : [process.execPath, [BIN, ...args]];
-      const env = opts.executable ? this.env({ LDIRECTORD_NODE: process.execPath, ...opts.env }) : this.env(opts.env);
+      const env = this.env(opts.env);
       const child = spawn(file, argv, {
         env, cwd: opts.cwd ?? this.dir, stdio: ['ignore', 'pipe', 'pipe'],
         timeout: opts.timeoutMs ?? 40_000, killSignal: 'SIGKILL',

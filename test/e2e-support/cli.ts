@@ -29,9 +29,8 @@ export interface CliEnv {
   readonly pidDir: string;
   readonly extra?: Readonly<Record<string, string>>;
   /**
-   * false: run `node bin/ldirectord` (the JavaScript part only). Default: run bin/ldirectord as an
-   * executable, as an operator or the OCF agent does, so a plain `start` takes its shell part's
-   * one-process start.
+   * false: run `node bin/ldirectord`. Default: run bin/ldirectord as an executable, as an operator
+   * or the OCF agent does (both take the same start path).
    */
   readonly executable?: boolean;
 }
@@ -45,7 +44,6 @@ export function ldirectord(args: readonly string[], env: CliEnv, timeoutMs = 120
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
-        LDIRECTORD_NODE: process.execPath,
         LDIRECTORD_CONFDIR: env.confDir, LDIRECTORD_PIDDIR: env.pidDir, ...env.extra,
       },
     });
