@@ -57,7 +57,7 @@ function globalConfig(g: GlobalDraft): GlobalConfig {
     autoreload: g.autoreload ?? G.autoreload,
     callback: g.callback,
     logfile: g.logfile ?? G.logfile,
-    execute: [...g.execute],
+    execute: [...new Set(g.execute)],
     fork: g.fork ?? G.fork,
     supervised: g.supervised ?? G.supervised,
     quiescent: g.quiescent ?? G.quiescent,
@@ -108,7 +108,9 @@ export async function validate(ast: Ast, opts: ValidateOptions): Promise<LoadRes
   const ids = new Map<string, number>();
   for (const draft of drafts) {
     if (!fork && draft.checkinterval !== undefined) {
-      diags.warn(draft.checkintervalLine ?? draft.line, 'checkinterval', 'checkinterval in a virtual service is ignored when fork=no (the global checkinterval is used)');
+      // Honoured in every mode (every probe has its own timer; fork means nothing here), so the
+      // warning tells an admin coming from the original, which ignored it with fork=no.
+      diags.warn(draft.checkintervalLine ?? draft.line, 'checkinterval', 'checkinterval in a virtual service is honoured also with fork=no (the original ignored it and used the global checkinterval)');
     }
     const vs = await buildVirtual(bctx, draft);
     if (!vs) continue;
