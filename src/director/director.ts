@@ -20,6 +20,7 @@ import { Maintenance } from './maintenance.js';
 import { monitorLine, monitorLogs } from './monitor.js';
 import { Reconciler, opKey } from './reconciler.js';
 import { serviceKeyString } from '../ipvs/key.js';
+import { appendFailure, appendNoFollow } from '../util/append-no-follow.js';
 import { Scheduler, spreadFor, type ProbeResult } from './scheduler.js';
 import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef } from './spec.js';
 import { ADOPTED, UNKNOWN, evalVirtual, step, type HealthEvent, type RealHealth, type VirtualHealth } from './state.js';
@@ -331,7 +332,8 @@ export class DirectorEngine implements Director {
     e.health = res.next;
     if (v.monitorfile && monitorLogs(r.forced ? 'maintenance' : e.probe.spec.kind, r.up)) {
       const line = monitorLine(now, this.pid, e.realId, r.up, r.message);
-      const append = this.deps.fs ? this.deps.fs.appendFile(v.monitorfile, line) : fsp.appendFile(v.monitorfile, line);
+      // Never through a symlink planted where the monitorfile goes (O_NOFOLLOW; util/append-no-follow.ts).
+      const append = this.deps.fs ? this.deps.fs.appendFile(v.monitorfile, line) : appendNoFollow(v.monitorfile, line);
       const file = v.monitorfile;
       // Logged once per outage, not once per check (thousands of lines a minute otherwise).
       append.then(() => {
@@ -339,7 +341,7 @@ export class DirectorEngine implements Director {
       }, (err: unknown) => {
         if (this.monitorFailing.has(file)) return;
         this.monitorFailing.add(file);
-        this.deps.logger.error(`Error writing to monitorfile '${file}': ${err instanceof Error ? err.message : String(err)}`);
+        this.deps.logger.error(`Error writing to monitorfile '${file}': ${appendFailure(err)}`);
       });
     }
     // The virtual is evaluated in the next write pass, so results of one tick (e.g. one real

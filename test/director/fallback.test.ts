@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDirector } from '../../src/director/index.js';
 import type { MailMessage } from '../../src/director/index.js';
 import { MemoryIpvs } from '../../src/ipvs/memory.js';
@@ -303,4 +306,33 @@ test('monitorfile that cannot be written (missing directory): one error line, no
   await clock.advance(10_000);
   assert.equal(errors().length, 2, 'a new failure after a recovery is logged again');
   await d.stop();
+});
+
+test('monitorfile: a symlink planted in its place (to a file, or dangling) is refused, nothing written through it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-mon-'));
+  try {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(dir, 'mon-to-file'));
+    symlinkSync(join(dir, 'created-through-link'), join(dir, 'mon-dangling'));
+    const vs = ['mon-to-file', 'mon-dangling'].map((f, i) =>
+      virtual(`10.0.0.${i + 1}`, 80, [real('10.1.0.1')], { monitorfile: join(dir, f) }));
+    const clock = new FakeClock();
+    const logger = memoryLogger();
+    // No fs seam: the director's own file access is what is under test.
+    const d = createDirector(config(vs), {
+      ipvs: new MemoryIpvs(), clock, logger, runCheck: new ScriptedCheck(clock).fn, hostname: 'lb1', random: () => 0, pid: 1,
+      options: { driftIntervalMs: 0 },
+    });
+    await d.start();
+    await clock.advance(20_001);
+    await d.idle();
+    for (let i = 0; i < 20 && logger.lines.filter((l) => /symbolic link/.test(l)).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await d.stop();
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.equal(existsSync(join(dir, 'created-through-link')), false);
+    for (const f of ['mon-to-file', 'mon-dangling']) {
+      assert.equal(logger.lines.filter((l) => l.startsWith('error: ') && l.includes(f) && /symbolic link, refused/.test(l)).length, 1, logger.lines.join('\n'));
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
 });
