@@ -10,6 +10,7 @@
  * line (ready, or the startup error) and closes it; `start` exits 0 only on "ready".
  */
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import type { Config } from '../config/model.js';
 import { runDaemon, type DaemonHost, type Readiness } from '../daemon/daemon.js';
 import { executeRunner } from '../daemon/execute.js';
@@ -67,6 +68,11 @@ interface DaemonRun {
   readonly ready?: (r: Readiness) => void;
 }
 
+/** readableByOthers: mode o+r, so the loader warns about the secrets in it (false if unknown). */
+function readableByOthers(file: string): boolean {
+  try { return (statSync(file).mode & 0o004) !== 0; } catch { return false; }
+}
+
 /**
  * runAsDaemon makes this process the daemon (foreground, detached child, or inline start) with
  * the handles every path shares; resolves once it is up or has exited on a startup error.
@@ -75,7 +81,9 @@ export function runAsDaemon(deps: CliDeps, settings: Settings, run: DaemonRun): 
   guardCrashes(run.logger, run.pidFile, deps.pid);
   return runDaemon({
     config: run.config,
-    loadConfig: (file, o) => (o.text !== undefined ? deps.configApi.loadConfigText(o.text, file, o) : deps.configApi.loadConfig(file, o)),
+    loadConfig: (file, o) => (o.text !== undefined
+      ? deps.configApi.loadConfigText(o.text, file, { ...o, readableByOthers: readableByOthers(file) })
+      : deps.configApi.loadConfig(file, o)),
     openLogger: run.openLogger,
     logger: run.logger,
     engineFactory: deps.engineFactory,

@@ -21,7 +21,12 @@ export interface ValidateOptions {
   readonly hostname: string;
   /** CFGNAME. */
   readonly name: string;
+  /** The file is readable by others: directives that carry a secret get a warning. */
+  readonly readableByOthers?: boolean;
 }
+
+// Directives whose value is a credential (checks' passwords, the RADIUS shared secret).
+const SECRET_KEYS = new Set(['passwd', 'secret']);
 
 // Keys that may be repeated without a warning.
 const REPEATABLE = new Set(['real', 'real6', 'execute']);
@@ -99,6 +104,14 @@ export async function validate(ast: Ast, opts: ValidateOptions): Promise<LoadRes
     dispatch(ctx, block.body, VIRTUAL_DIRECTIVES, GLOBAL_DIRECTIVES, draft,
       'this is a global directive: write it in column 0, outside virtual blocks');
     if (header) drafts.push(draft);
+  }
+
+  if (opts.readableByOthers) {
+    for (const d of ast.virtuals.flatMap((b) => b.body)) {
+      if (SECRET_KEYS.has(d.key)) {
+        diags.warn(d.line, d.key, `${d.key} holds a secret and the file is readable by other users: chmod o-r ${ast.file}`);
+      }
+    }
   }
 
   const fork = global.fork ?? DEFAULTS.global.fork;
