@@ -15,7 +15,7 @@ import { destKey } from './diff.js';
 import { desiredFor, fallbackDest, realDest, serviceKeyOf, type DesiredService } from './desired.js';
 import { Alerts, nodemailerSend } from './email.js';
 import { describeOp } from './events.js';
-import { spawnExec } from './exec.js';
+import { fallbackArgv, spawnExec } from './exec.js';
 import { Maintenance } from './maintenance.js';
 import { monitorLine, monitorLogs } from './monitor.js';
 import { Reconciler, opKey } from './reconciler.js';
@@ -376,9 +376,10 @@ export class DirectorEngine implements Director {
     const cmd = ve.v.fallbackcommand;
     if (!cmd) return;
     const target = ve.v.protocol === 'fwm' ? String(ve.v.fwmark) : hostPort(ve.v.family, ve.v.address ?? '', ve.v.port);
-    const line = `${cmd} ${start ? 'start' : 'stop'} ${target} ${ve.v.protocol}`;
+    const args = [start ? 'start' : 'stop', target, ve.v.protocol];
+    const line = `${cmd} ${args.join(' ')}`;
     this.deps.logger.info(`Running fallbackcommand: ${line}`);
-    (this.deps.exec ?? spawnExec)(['/bin/sh', '-c', line]).then((code) => {
+    (this.deps.exec ?? spawnExec)(fallbackArgv(cmd, args)).then((code) => {
       if (code !== 0) this.deps.logger.error(`fallbackcommand exited with ${code}: ${line}`);
     }, (err: unknown) => this.deps.logger.error(`fallbackcommand failed: ${String(err)}`));
   }

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDirector } from '../../src/director/index.js';
+import { fallbackArgv, spawnExec } from '../../src/director/exec.js';
 import type { MailMessage } from '../../src/director/index.js';
 import { MemoryIpvs } from '../../src/ipvs/memory.js';
 import { memoryLogger } from '../../src/util/log.js';
@@ -21,7 +22,8 @@ function setup(cfg: Config, extra: { fs?: Map<string, string[]>; reverse?: (ip: 
   const d = createDirector(cfg, {
     ipvs, clock, logger, runCheck: check.fn, hostname: 'lb1', random: () => 0, pid: 4242,
     sendMail: async (m) => { mails.push(m); },
-    exec: async (argv) => { execs.push(argv[2]!); return 0; },
+    // The command line as the shell sees it: the script, then the positional parameters.
+    exec: async (argv) => { execs.push([argv[2]!.replace(/ "\$@"$/, ''), ...argv.slice(4)].join(' ')); return 0; },
     fs: {
       readdir: async (dir) => { const l = extra.fs?.get(dir); if (!l) throw new Error('ENOENT'); return l; },
       appendFile: async (p, data) => { files.set(p, (files.get(p) ?? '') + data); },
@@ -334,5 +336,18 @@ test('monitorfile: a symlink planted in its place (to a file, or dangling) is re
     for (const f of ['mon-to-file', 'mon-dangling']) {
       assert.equal(logger.lines.filter((l) => l.startsWith('error: ') && l.includes(f) && /symbolic link, refused/.test(l)).length, 1, logger.lines.join('\n'));
     }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('fallbackcommand: the admin\'s text runs in /bin/sh, our arguments arrive as separate, unexpanded words', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-fbcmd-'));
+  try {
+    const out = join(dir, 'out');
+    // The admin's text may use the shell (a redirection here); a target with glob and ; stays one word.
+    const planted = `a;touch ${join(dir, 'x')} *`;
+    const code = await spawnExec(fallbackArgv(`printf '%s|' >${out}`, ['start', '[2001:db8::1]:80', planted]));
+    assert.equal(code, 0);
+    assert.equal(readFileSync(out, 'utf8'), `start|[2001:db8::1]:80|${planted}|`);
+    assert.equal(existsSync(join(dir, 'x')), false);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
