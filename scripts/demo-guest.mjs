@@ -54,6 +54,15 @@ function prepareConfigs() {
   writeFileSync(join(CONF, 'mail.cf'), mail);
 }
 
+/** showView runs `ldirectord www.cf show` (the daemon's own view: health, reason, since). */
+let showText = '';
+async function showView(label) {
+  const r = await ldirectord(['www.cf', 'show'], env);
+  const text = r.code === 0 ? r.stdout : `show exited ${r.code}: ${r.stderr}`;
+  showText = `${bold(`ldirectord www.cf show (${label})`)}\n${text}`;
+  if (!TTY) console.log(`--- ldirectord www.cf show at ${secs()} s (${label})\n${text.trimEnd()}`);
+}
+
 /** frame draws the table and recent events (TTY), or prints the table when it changed. */
 let lastTable = '';
 async function frame() {
@@ -62,7 +71,7 @@ async function frame() {
     const logs = [...readLog(join(DIR, 'www.log')), ...readLog(join(DIR, 'mail.log'))]
       .map((l) => l.replace(/^\[[^\]]*\|([^|]*)\|\d+\] /, '$1: ')).slice(-6);
     process.stdout.write(`\x1b[H\x1b[2J${bold(`ldirectord for Node.js - demo in the kernel lab   t=${secs()} s   ${phase}`)}\n\n`
-      + `${table}\n${bold('milestones')}\n${events.slice(-8).join('\n')}\n\n${bold('daemon log (last lines)')}\n${logs.join('\n')}\n`);
+      + `${table}\n${showText ? `${showText}\n` : ''}${bold('milestones')}\n${events.slice(-8).join('\n')}\n\n${bold('daemon log (last lines)')}\n${logs.join('\n')}\n`);
   } else if (table !== lastTable) {
     console.log(`--- ipvsadm -Ln at ${secs()} s (${phase})\n${table.trimEnd()}`);
   }
@@ -120,6 +129,7 @@ async function main() {
     // www.cf has quiescent=yes: a failed real stays listed with weight 0.
     await waitTable('the failed real quiesced', (t) => weight(t, WWW, `${WEB[1]}:80`) === 0);
     note(`${WEB[1]} quiesced (weight 0, quiescent=yes) after ${((Date.now() - failedAt) / 1000).toFixed(1)} s`);
+    await showView(`${WEB[1]} failing`);
     await sleep(4000);
 
     phase = `restoring ${WEB[1]}`;
@@ -128,6 +138,7 @@ async function main() {
     note(`restored ${WEB[1]}'s .testpage`);
     await waitTable('the real back', (t) => weight(t, WWW, `${WEB[1]}:80`) === 1);
     note(`${WEB[1]} back at weight 1 after ${((Date.now() - backAt) / 1000).toFixed(1)} s`);
+    await showView(`${WEB[1]} back`);
     await sleep(4000);
 
     phase = 'stopping';

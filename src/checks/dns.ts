@@ -4,7 +4,10 @@ import { connectTcp, connectUdp } from './lib/socket.js';
 import { type Deadline, type Outcome, down, up, withDeadline } from './lib/deadline.js';
 import { type DnsQuery, buildQueries, matchResponse, queryIdOf } from './wire/dns-message.js';
 
-/** DNS_TCP_FLOOR: a TCP read may always hold two whole DNS messages, whatever maxBytes says. */
+/**
+ * DNS_TCP_FLOOR: the check's byte budget always holds two whole DNS messages over TCP (the
+ * answers to A and AAAA), whatever maxBytes says; a UDP datagram is at most 64 KiB anyway.
+ */
 const DNS_TCP_FLOOR = 2 * (2 + 0xffff);
 
 /**
@@ -15,14 +18,14 @@ const DNS_TCP_FLOOR = 2 * (2 + 0xffff);
  */
 export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, signal, async (d) => {
   if (spec.receive === '') return down('empty receive: a dns check without receive is always down');
-  const re = compileReceive(spec.receive);
+  const re = spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return down(re);
   const request = spec.request.replace(/^\//, '');
   if (request === '') return down('empty request: nothing to resolve');
   const queries = buildQueries(request);
   const decide = decider(queries, re);
   return spec.protocol === 'tcp' ? overTcp(spec, d, queries, decide) : overUdp(spec, d, queries, decide);
-});
+}, { maxBytes: Math.max(spec.maxBytes, DNS_TCP_FLOOR) });
 
 /**
  * decider returns a function fed with every message received: it ignores anything that is not
@@ -68,23 +71,29 @@ function overUdp(
 async function overTcp(
   spec: CheckSpec, d: Deadline, queries: readonly DnsQuery[], decide: (msg: Buffer) => Outcome | undefined,
 ): Promise<Outcome> {
-  const socket = await connectTcp(spec.realAddress, spec.checkPort, d.signal);
+  const socket = await connectTcp(spec.realAddress, spec.checkPort, d.signal, d.budget);
   d.defer(() => socket.destroy());
-  const limit = Math.max(spec.maxBytes, DNS_TCP_FLOOR);
   return new Promise((resolve, reject) => {
-    let pending = Buffer.alloc(0);
-    let total = 0;
+    // Chunks are joined only once a whole length prefix or message is there: a lying length
+    // trickled in small chunks costs the bytes it brings, not a copy of the message per chunk.
+    let parts: Buffer[] = [];
+    let held = 0;
+    let need = 2;
     socket.on('error', reject);
     socket.on('close', () => resolve(down('connection closed before an answer')));
     socket.on('data', (chunk: Buffer) => {
-      total += chunk.length;
-      if (total > limit) { resolve(down(`response exceeds ${limit} bytes`)); return; }
-      pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 2) {
-        const len = pending.readUInt16BE(0);
-        if (pending.length < 2 + len) break;
-        const outcome = decide(pending.subarray(2, 2 + len));
-        pending = pending.subarray(2 + len);
+      parts.push(chunk);
+      held += chunk.length;
+      while (held >= need) {
+        const buf = parts.length === 1 ? parts[0] as Buffer : Buffer.concat(parts, held);
+        const len = buf.readUInt16BE(0);
+        parts = [buf];
+        if (held < 2 + len) { need = 2 + len; return; }
+        const outcome = decide(buf.subarray(2, 2 + len));
+        const rest = buf.subarray(2 + len);
+        parts = rest.length > 0 ? [rest] : [];
+        held = rest.length;
+        need = 2;
         if (outcome) { resolve(outcome); return; }
       }
     });

@@ -1,13 +1,15 @@
 /**
  * The ftp negotiate check, after ldirectord L3718-3762: login, cwd /, binary, passive, fetch
  * `request` and match its content against receive. basic-ftp does the protocol; the deadline
- * closes its control and data sockets (client.close()), and the download goes into a sink that
- * keeps at most maxBytes.
+ * closes its control and data sockets (client.close()). Both count against the check's byte
+ * budget: the control socket is metered, and the download goes into a sink that takes its bytes
+ * from the same budget (every data-connection byte passes through it).
  *
  * Deliberate differences: the original ignores every FTP error and matches whatever reached its
  * temp file, and an empty receive reuses Perl's last successful pattern (unpredictable). Here a
  * failed step is down with its reason, and an empty receive means "the transfer succeeded".
- * A file longer than maxBytes is judged on its first maxBytes bytes.
+ * A file longer than the budget leaves is judged on the part that fits (maxBytes minus the
+ * control replies).
  */
 import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
@@ -17,26 +19,22 @@ import { down, fail, up, withDeadline } from './lib/deadline.js';
 import { compileReceive } from './lib/receive.js';
 import { clip, errorText } from './lib/result.js';
 import { targetPort } from './lib/socket.js';
+import { meter, type ByteBudget } from './lib/byte-budget.js';
 
-/** BoundedSink collects written bytes up to `limit`, then calls `onFull` once. */
+/** BoundedSink collects written bytes while `budget` lasts, then calls `onFull` once. */
 export class BoundedSink extends Writable {
   private readonly parts: Buffer[] = [];
-  private size = 0;
-  /** full is true once more than `limit` bytes were offered. */
+  /** full is true once the budget ran out. */
   full = false;
 
-  constructor(private readonly limit: number, private readonly onFull: () => void) {
+  constructor(private readonly budget: ByteBudget, private readonly onFull: () => void) {
     super();
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, done: (err?: Error | null) => void): void {
-    const room = this.limit - this.size;
-    if (room > 0) {
-      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-      this.parts.push(part);
-      this.size += part.length;
-    }
-    if (chunk.length > room && !this.full) {
+    const fit = this.budget.take(chunk.length);
+    if (fit > 0) this.parts.push(fit === chunk.length ? chunk : chunk.subarray(0, fit));
+    if (this.budget.exceeded && !this.full) {
       this.full = true;
       this.onFull();
     }
@@ -59,21 +57,17 @@ export function credentials(login: string, passwd: string, ctx: CheckContext): {
 
 /** check: the ftp negotiate check, port 21 by default. */
 export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
-  const receive = spec.receive === '' ? undefined : compileReceive(spec.receive);
+  const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof receive === 'string') return down(receive);
   // basic-ftp's own timeout is per socket inactivity; the deadline below bounds the whole check.
   const client = new Client(spec.timeoutMs);
   const close = (): void => client.close();
   deadline.signal.addEventListener('abort', close, { once: true });
-  let controlBytes = 0;
-  const sink = new BoundedSink(spec.maxBytes, close);
+  const sink = new BoundedSink(deadline.budget, close);
   try {
     const connecting = client.connect(spec.realAddress, targetPort(spec, 21));
-    // connect() has just made the control socket: count its bytes against the same bound.
-    client.ftp.socket.on('data', (chunk: Buffer | string) => {
-      controlBytes += chunk.length;
-      if (controlBytes > spec.maxBytes) client.ftp.closeWithError(fail(`response exceeds ${spec.maxBytes} bytes`));
-    });
+    // connect() has just made the control socket (nothing read yet): meter it.
+    meter(client.ftp.socket, deadline.budget);
     await step('connect', connecting);
     const { user, password } = credentials(spec.login, spec.passwd, ctx);
     await step('login', client.login(user, password));
@@ -88,13 +82,14 @@ export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs
     }
     client.send('QUIT').catch(() => undefined);
     const content = sink.text();
-    if (receive && !receive.matches(content)) throw fail(`response mismatch: "${clip(content.replace(/\s+/g, ' ').trim(), 80)}"`);
-    return up(sink.full ? `first ${spec.maxBytes} bytes of ${path} received` : `${path}: ${content.length} bytes received`);
+    // A result, not a throw: a cut download is judged, not reported as the exceeded budget.
+    if (receive && !receive.matches(content)) return down(`response mismatch: "${clip(content.replace(/\s+/g, ' ').trim(), 80)}"`);
+    return up(sink.full ? `first ${content.length} bytes of ${path} received` : `${path}: ${content.length} bytes received`);
   } finally {
     deadline.signal.removeEventListener('abort', close);
     close();
   }
-}, { errors: 'detail' });
+}, { errors: 'detail', maxBytes: spec.maxBytes });
 
 /** step runs one FTP command, prefixing its failure with the step's name. */
 async function step<T>(what: string, p: Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@
  * with scope base and (objectClass=*); up when exactly one entry comes back and receive is
  * empty or matches its DN. The protocol is ldapts'; the socket is ours (createConnection), so
  * the deadline can destroy it even when the server is stopped mid-reply (PR #318: a SIGSTOPped
- * slapd hung Net::LDAP) and every byte is counted against maxBytes.
+ * slapd hung Net::LDAP) and every byte counts against the check's byte budget (meter()).
  */
 import { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -12,6 +12,7 @@ import { isIP } from 'node:net';
 import { Client } from 'ldapts';
 import type { CheckFn, CheckSpec } from './types.js';
 import { down, fail, up, withDeadline } from './lib/deadline.js';
+import { meter } from './lib/byte-budget.js';
 import { compileReceive, type Receive } from './lib/receive.js';
 import { errorText } from './lib/result.js';
 import { targetPort } from './lib/socket.js';
@@ -29,19 +30,15 @@ export function searchBase(request: string): string {
 /** ldapCheck builds the check for plain LDAP (389) or LDAP over implicit TLS (636). */
 export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
   return (spec, signal) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
-    const receive = spec.receive === '' ? undefined : compileReceive(spec.receive);
+    const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
     if (typeof receive === 'string') return down(receive);
     const host = spec.realAddress;
     const port = targetPort(spec, wellKnownPort);
     let socket: Socket | undefined;
-    let bytes = 0;
-    let overflow = false;
+    // ldapts reports a socket destroyed by the budget as "connection closed"; withDeadline
+    // reports the budget instead.
     const own = <T extends Socket>(s: T): T => {
-      socket = s;
-      s.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes > spec.maxBytes) { overflow = true; s.destroy(); }
-      });
+      socket = meter(s, deadline.budget);
       return s;
     };
     const kill = (): void => { socket?.destroy(); };
@@ -57,16 +54,13 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
     });
     try {
       return up(await negotiate(client, spec, receive));
-    } catch (err) {
-      // ldapts reports the destroyed socket as "connection closed"; say why it was closed.
-      throw overflow ? fail(`response exceeds ${spec.maxBytes} bytes`) : err;
     } finally {
       deadline.signal.removeEventListener('abort', kill);
       // A polite unbind only when the server is answering; otherwise just drop the socket.
       if (!deadline.signal.aborted && client.isConnected) await client.unbind().catch(() => undefined);
       kill();
     }
-  }, { errors: 'detail' });
+  }, { errors: 'detail', maxBytes: spec.maxBytes });
 }
 
 /** negotiate runs bind + base search on a connected client and returns the up message. */

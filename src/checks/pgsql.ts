@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { CheckFn } from './types.js';
 import { LIBRARY_SLACK_MS, sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
-import { guardedSocket } from './sql/guarded-socket.js';
+import { Socket } from 'node:net';
+import { meter } from './lib/byte-budget.js';
 import { pgFrameInspector } from './sql/pg-frames.js';
 
 /**
@@ -19,8 +20,9 @@ const runPgsql: SqlDriver = async (t, d) => {
     connectionTimeoutMillis: Math.ceil(d.remainingMs()) + LIBRARY_SLACK_MS,
     application_name: 'ldirectord',
     // Our socket: pg parses inside its 'data' listener, and a hostile reply must not throw from
-    // there, loop in there or make it buffer without bound (guarded-socket.ts, pg-frames.ts).
-    stream: () => guardedSocket(t.maxBytes, pgFrameInspector()),
+    // there (meter() turns that into a socket error), loop in there (pg-frames.ts) or make it
+    // buffer a message of any announced length (up to 1 GiB) without bound (the byte budget).
+    stream: () => meter(new Socket(), d.budget, pgFrameInspector()),
   });
   d.defer(() => {
     client.connection.stream.destroy();

@@ -48,7 +48,7 @@ export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, sig
     send();
     timer = setInterval(send, Math.max(250, Math.floor(spec.timeoutMs / 3)));
   } });
-}));
+}), { maxBytes: spec.maxBytes });
 
 /**
  * judge decides on one datagram carrying our identifier: undefined when it does not verify

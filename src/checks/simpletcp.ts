@@ -2,6 +2,7 @@ import type { CheckFn } from './types.js';
 import { connectTcp, readLines } from './lib/socket.js';
 import { compileReceive } from './lib/receive.js';
 import { checkResult, errorText } from './lib/result.js';
+import { ByteBudget } from './lib/byte-budget.js';
 
 /**
  * simpletcpPayload is what simpletcp sends: the request minus its first character (the '/'
@@ -14,17 +15,18 @@ export function simpletcpPayload(request: string): string {
 
 /**
  * check for service=simpletcp: connect, send the payload, shut down the write side, then read
- * lines (bounded by maxBytes) until one matches receive. Up on a matching line.
+ * lines (bounded by the byte budget) until one matches receive. Up on a matching line.
  */
 export const check: CheckFn = async (spec, signal) => {
   const started = performance.now();
-  const re = compileReceive(spec.receive);
+  const re = spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return checkResult(false, re, started);
   let socket;
   try {
-    socket = await connectTcp(spec.realAddress, spec.checkPort, signal);
+    const budget = new ByteBudget(spec.maxBytes);
+    socket = await connectTcp(spec.realAddress, spec.checkPort, signal, budget);
     socket.end(simpletcpPayload(spec.request), 'latin1');
-    const r = await readLines(socket, signal, spec.maxBytes, (line) => re.matches(line));
+    const r = await readLines(socket, signal, budget, (line) => re.matches(line));
     if (r.matched !== undefined) return checkResult(true, '-', started);
     return checkResult(false, r.truncated ? `no match in first ${spec.maxBytes} bytes` : `no match (${r.bytes} bytes)`, started);
   } catch (e) {

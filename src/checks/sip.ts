@@ -13,7 +13,7 @@ import { SIP_OK, firstLine, sipLogin, sipOptions } from './wire/sip-message.js';
 export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => {
   const login = sipLogin(spec.login, ctx.hostname ?? osHostname());
   return spec.protocol === 'tcp' ? overTcp(spec, d, login) : overUdp(spec, d, login);
-});
+}, { maxBytes: spec.maxBytes });
 
 function judge(line: string): Outcome {
   if (line === '') return down('No OK');
@@ -36,10 +36,12 @@ function overUdp(spec: CheckSpec, d: Deadline, login: string): Promise<Outcome> 
 }
 
 async function overTcp(spec: CheckSpec, d: Deadline, login: string): Promise<Outcome> {
-  const socket = await connectTcp(spec.realAddress, spec.checkPort, d.signal);
+  const socket = await connectTcp(spec.realAddress, spec.checkPort, d.signal, d.budget);
   d.defer(() => socket.destroy());
   socket.on('error', () => undefined); // errors surface through readLines; keep late ones quiet
   socket.write(sipOptions(login, socket.localAddress ?? '', socket.localPort ?? 0), 'latin1');
-  const read = await readLines(socket, d.signal, spec.maxBytes, () => true);
+  const read = await readLines(socket, d.signal, d.budget, () => true);
+  // A status line that never ends is no status line (a cut "SIP/2.0 200 OK..." is not an OK).
+  if (read.truncated) throw d.budget.error();
   return judge(read.matched ?? '');
 }

@@ -12,7 +12,14 @@
 
 /** ACTIONS are the original's actions plus `configtest`. */
 export const ACTIONS = ['start', 'stop', 'restart', 'try-restart', 'reload', 'force-reload', 'status', 'configtest'] as const;
-export type Action = (typeof ACTIONS)[number];
+/** CONTROL_ACTIONS talk to the running daemon over its control socket; they take arguments. */
+export const CONTROL_ACTIONS = ['show', 'drain', 'enable'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+export type Action = (typeof ACTIONS)[number] | ControlAction;
+
+export function isControlAction(s: string | undefined): s is ControlAction {
+  return (CONTROL_ACTIONS as readonly (string | undefined)[]).includes(s);
+}
 
 /** RunArgs is a valid invocation. */
 export interface RunArgs {
@@ -21,6 +28,8 @@ export interface RunArgs {
   /** The config argument as given (undefined: the one-argument form). */
   readonly config?: string;
   readonly action: Action;
+  /** The words after a control action (`drain 10.0.0.2:80 --reason x`): control-args.ts reads them. */
+  readonly actionArgs?: readonly string[];
   readonly confdir?: string;
   readonly piddir?: string;
   /** Seconds; NaN-free (validated here). */
@@ -35,12 +44,29 @@ export type ParsedArgs =
   | RunArgs;
 
 function isAction(s: string): s is Action {
-  return (ACTIONS as readonly string[]).includes(s);
+  return (ACTIONS as readonly string[]).includes(s) || isControlAction(s);
+}
+
+/**
+ * controlSplit finds `[config] show|drain|enable words...` (the action first or second); the
+ * original's two-word form always wins, so `ldirectord show status` still asks for status.
+ */
+function controlSplit(pos: readonly string[]): { config?: string; action: ControlAction; rest: string[] } | undefined {
+  if (pos.length <= 2 && (ACTIONS as readonly string[]).includes(pos[pos.length - 1] ?? '')) return undefined;
+  if (isControlAction(pos[0])) return { action: pos[0], rest: pos.slice(1) };
+  if (isControlAction(pos[1])) return { config: pos[0], action: pos[1], rest: pos.slice(2) };
+  return undefined;
 }
 
 /** runArgs turns the positional arguments (and the parsed options) into a run or a usage error. */
 function runArgs(pos: readonly string[], opts: { debug?: boolean; confdir?: string; piddir?: string; stopTimeout?: string } = {}): ParsedArgs {
   if (pos.length === 0) return { kind: 'usage', message: 'no action given' };
+  const ctl = controlSplit(pos);
+  if (ctl) {
+    if (ctl.config === '') return { kind: 'usage', message: 'empty configuration name' };
+    const base = runArgs(ctl.config === undefined ? ['status'] : [ctl.config, 'status'], opts);
+    return base.kind === 'run' ? { ...base, action: ctl.action, actionArgs: ctl.rest } : base;
+  }
   if (pos.length > 2) return { kind: 'usage', message: `too many arguments: ${pos.join(' ')}` };
   const action = pos[pos.length - 1] as string;
   if (!isAction(action)) return { kind: 'usage', message: `unknown action: ${action}` };

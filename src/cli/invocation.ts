@@ -61,7 +61,7 @@ export interface Invocation {
 export type PrepareResult = { readonly ok: true; readonly inv: Invocation } | { readonly ok: false; readonly code: number };
 
 /** ACTIONS_WITHOUT_CONFIG can run from the pid file alone when the config is broken. */
-const ACTIONS_WITHOUT_CONFIG = new Set(['status', 'stop']);
+const ACTIONS_WITHOUT_CONFIG = new Set(['status', 'stop', 'show', 'drain', 'enable']);
 
 /** prepare locates and loads the config and opens the log, reporting failures as exit codes. */
 export async function prepare(args: RunArgs, deps: CliDeps): Promise<PrepareResult> {

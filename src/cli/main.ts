@@ -25,10 +25,19 @@ function scriptPath(): string {
 
 /**
  * The engine the daemon drives. LDIRECTORD_ENGINE=idle forces the idle engine (the CLI and
- * daemon tests use it: they exercise the lifecycle, not IPVS).
+ * daemon tests use it: they exercise the lifecycle, not IPVS); =memory the real engine over an
+ * in-memory IPVS table.
  */
 function engineFactory(env: NodeJS.ProcessEnv): EngineFactory {
   if (env.LDIRECTORD_ENGINE === 'idle') return idleEngineFactory;
+  // The real director and checks over an in-memory IPVS table: the daemon tests of show, drain
+  // and metrics on machines without ip_vs (the kernel lab runs the same against the kernel).
+  if (env.LDIRECTORD_ENGINE === 'memory') {
+    return lazyEngineFactory(async () => {
+      const [{ directorEngineFactory }, { MemoryIpvs }] = await Promise.all([import('../daemon/director-engine.js'), import('../ipvs/memory.js')]);
+      return directorEngineFactory(async () => new MemoryIpvs());
+    });
+  }
   return lazyEngineFactory(async () => (await import('../daemon/director-engine.js')).directorEngineFactory());
 }
 

@@ -4,7 +4,8 @@
 import { isDaemonChild, runDaemonChild } from './child.js';
 import { runAction, type ActionOutcome } from './actions.js';
 import { inlineStart } from './inline-start.js';
-import { parseArgs } from './args.js';
+import { isControlAction, parseArgs } from './args.js';
+import { runControlAction } from './control-actions.js';
 import { prepare, type CliDeps } from './invocation.js';
 import { helpText, USAGE, versionText } from './usage.js';
 
@@ -44,6 +45,11 @@ export async function runCli(deps: CliDeps): Promise<ActionOutcome> {
     return 0;
   }
   inv.logger.info(`Invoking ldirectord invoked as: ${deps.command.script} ${deps.rawArgs.join(' ')}`);
+  if (isControlAction(args.action)) {
+    const code = await runControlAction(inv, args.action);
+    inv.logger.close();
+    return code;
+  }
   const outcome = await runAction(inv, inline);
   if (outcome !== 'foreground') inv.logger.close();
   return outcome;

@@ -90,6 +90,7 @@ export function runAsDaemon(deps: CliDeps, settings: Settings, run: DaemonRun): 
     clock: deps.clock,
     execute: executeRunner({ ...deps.command, env: deps.env, stdio: run.stdio, timeoutMs: settings.startTimeoutMs + 10_000 }, run.logger),
     host: processHost(),
+    runDir: settings.pidDir,
     ...(run.pidFile !== undefined ? { pidFile: run.pidFile } : {}),
     ...(run.ready ? { ready: run.ready } : {}),
   });

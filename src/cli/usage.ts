@@ -2,20 +2,12 @@
  * The texts the CLI prints: usage (SYNOPSIS + OPTIONS, as the original's pod2usage), the help
  * page (the original exec'd perldoc instead), and the version banner.
  */
-import { readFileSync } from 'node:fs';
+import { packageVersion } from '../util/version.js';
+
+export { packageVersion };
 
 /** ORIGINAL_VERSION is the original's $VERSION_STR (L834), which scripts may grep for. */
 export const ORIGINAL_VERSION = 'Linux Director v1.186-ha';
-
-/** packageVersion reads our version from package.json (dist/src/cli -> repo root). */
-export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** versionText is what -v prints. */
 export function versionText(): string {
@@ -62,6 +54,9 @@ Actions:
     force-reload  same as reload
     status        exit 0 running, 1 stale pid file, 3 stopped
     configtest    parse the configuration, print a summary (exit 0) or every error (exit 2)
+    show [--json] the daemon's view: each real's health, weights, last check (exit 3: no daemon)
+    drain REAL [--reason TEXT]   weight 0 for REAL (ADDRESS[:PORT]) until enable; kept across restarts
+    enable REAL   end a drain: REAL is back after its next passing check
 
 Exit codes: 0 ok, 1 error or not running (reload), 2 configuration error,
 3 stopped (status), 255 usage.

@@ -3,6 +3,7 @@
  * defaults applied. `undefined` always means "not written in the file".
  */
 import type { CheckType, Family, Forward, HttpMethod, ServiceName } from './model.js';
+import type { MetricsListen } from './metrics-directive.js';
 import type { RealSpec } from './real-line.js';
 
 /** FallbackSpec is a syntactically valid `fallback=` value, names not yet resolved. */
@@ -41,6 +42,8 @@ export interface GlobalDraft {
   fallbackcommandonstop?: boolean;
   maxchecks?: number;
   maxresponsebytes?: number;
+  /** null = `metrics=no`. */
+  metrics?: MetricsListen | null;
 }
 
 /** VirtualDraft holds one virtual block as written. */

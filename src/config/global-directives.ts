@@ -5,6 +5,7 @@ import type { Directive } from './ast.js';
 import type { GlobalDraft } from './draft.js';
 import { emailAddresses, emailStatus } from './email.js';
 import { parseFallback } from './fallback-line.js';
+import { parseMetrics } from './metrics-directive.js';
 import { int, positive, quoted, seconds, smtpHost, text, yesNo, type Ctx } from './values.js';
 
 type Handler = (ctx: Ctx, d: Directive, g: GlobalDraft) => void;
@@ -75,4 +76,5 @@ export const GLOBAL_DIRECTIVES: Readonly<Record<string, Handler>> = Object.freez
   fallbackcommandonstop: set('fallbackcommandonstop', yesNo),
   maxchecks: set('maxchecks', positive),
   maxresponsebytes: set('maxresponsebytes', positive),
+  metrics: set('metrics', parseMetrics),
 });

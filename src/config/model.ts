@@ -5,6 +5,7 @@
  *
  * This file is the contract between config (producer) and cli/daemon/director (consumers).
  */
+import type { MetricsListen } from './metrics-directive.js';
 
 /** SourcePos locates a directive in a .cf file. */
 export interface SourcePos { readonly file: string; readonly line: number }
@@ -138,6 +139,8 @@ export interface GlobalConfig {
   readonly maxchecks: number;
   /** Extension: largest response body a check reads, in bytes (default 1 MiB). */
   readonly maxresponsebytes: number;
+  /** Extension: serve Prometheus /metrics here (metrics-directive.ts); absent = off. */
+  readonly metrics?: MetricsListen;
 }
 
 /** Config is one loaded .cf file. */

@@ -73,6 +73,7 @@ function globalConfig(g: GlobalDraft): GlobalConfig {
     fallbackcommandonstop: g.fallbackcommandonstop ?? G.fallbackcommandonstop,
     maxchecks: g.maxchecks ?? G.maxchecks,
     maxresponsebytes: g.maxresponsebytes ?? G.maxresponsebytes,
+    metrics: g.metrics ?? undefined,
   };
   for (const k of Object.keys(out) as (keyof GlobalConfig)[]) if (out[k] === undefined) delete out[k];
   return out;

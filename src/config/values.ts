@@ -6,6 +6,7 @@
  */
 import type { Directive } from './ast.js';
 import type { Diagnostics } from './diagnostics.js';
+import { compileReceivePattern, isPatternError } from '../util/receive-pattern.js';
 
 /** Ctx is what every value parser needs: the collector. */
 export interface Ctx { readonly diags: Diagnostics; readonly file: string }
@@ -93,35 +94,15 @@ export function text(ctx: Ctx, d: Directive): string | undefined {
   return s;
 }
 
-/**
- * perlOnly finds Perl regex syntax that JavaScript compiles with a different meaning (`\A` is a
- * literal "A" there, `[[:digit:]]` a bracket soup), so it can be rejected instead of misbehaving.
- */
-export function perlOnly(source: string): string | undefined {
-  for (let i = 0; i < source.length; i++) {
-    if (source[i] === '\\') {
-      const c = source[i + 1];
-      if (c !== undefined && 'AZzQEG'.includes(c)) return `\\${c}`;
-      i++;
-    } else if (source.startsWith('[[:', i)) return '[[:class:]]';
-  }
-  return undefined;
-}
+/** RECEIVE_ERROR introduces each kind of refused receive pattern in a config error. */
+const RECEIVE_ERROR = { 'invalid': 'is not a valid regular expression:', 'perl-only': 'uses', 'too-large': 'is too costly to match:' } as const;
 
-/** regex checks that a receive string compiles as a JavaScript RegExp (reference §0 #9). */
+/** regex checks that a receive string compiles for the engine the checks use (reference §0 #9, issue 16). */
 export function regex(ctx: Ctx, line: number, directive: string, source: string): boolean {
-  const perl = perlOnly(source);
-  if (perl !== undefined) {
-    ctx.diags.error(line, directive, `receive uses Perl-only regex syntax ${perl}, which JavaScript RegExp reads differently`);
-    return false;
-  }
-  try {
-    new RegExp(source);
-    return true;
-  } catch (e) {
-    ctx.diags.error(line, directive, `receive is not a valid regular expression: ${(e as Error).message}`);
-    return false;
-  }
+  const re = compileReceivePattern(source);
+  if (!isPatternError(re)) return true;
+  ctx.diags.error(line, directive, `receive ${RECEIVE_ERROR[re.error]} ${re.message}`);
+  return false;
 }
 
 /** withSlash gives a request its leading '/', unless it is an absolute URL (used verbatim). */

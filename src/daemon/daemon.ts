@@ -21,6 +21,7 @@ import type { EngineFactory } from './engine.js';
 import { reconcileExecute, type ExecuteRunner } from './execute.js';
 import type { ClosableLogger, SwitchableLogger } from './logger.js';
 import { removePidFile, writePidFile } from './pidfile.js';
+import { runtimePaths } from './runtime-paths.js';
 
 /** STOP_SIGNALS end the daemon; QUIT as the original (its ILL/SEGV/BUS/... cannot be caught in Node). */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const;
@@ -56,6 +57,8 @@ export interface DaemonOptions {
   /** Absent in the foreground modes, which write no pid file (as the original). */
   readonly pidFile?: string;
   readonly ready?: (r: Readiness) => void;
+  /** The pid file's directory: the control socket and the drain state live there (runtime-paths.ts). */
+  readonly runDir?: string;
 }
 
 /** signalName turns 'SIGTERM' into the original's 'TERM'. */
@@ -89,7 +92,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     chain = chain.then(() => reload(trigger, content)).catch((e) => logger.error(`Reload failed: ${errorText(e)}`));
     return chain;
   };
-  const engine = opts.engineFactory(config, { logger, clock });
+  const engine = opts.engineFactory(config, { logger, clock, ...(opts.runDir ? runtimePaths(opts.runDir, config.name) : {}) });
 
   const finish = (code: number, message: string): void => {
     if (keepAlive) clock.clearTimeout(keepAlive);
@@ -125,6 +128,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       if (r.kind === 'aborted') return;
       if (r.kind === 'unsettled') {
         logger.error(`Configuration file '${config.file}' did not stop changing: keeping the running configuration`);
+        engine.reloadFailed?.();
         return;
       }
       // A missing file: the loader reports it (can not open file ...) in its usual words.
@@ -138,6 +142,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
       // means "remove every virtual service": keep the running one (the original loaded it).
       if (content.length === 0) {
         logger.error(`Configuration file '${config.file}' is empty: keeping the running configuration`);
+        engine.reloadFailed?.();
         return;
       }
     }
@@ -145,6 +150,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     if (!result.ok) {
       for (const d of result.diagnostics) logger.error(formatDiagnostic(d));
       logger.error(`Reload of ${config.file} failed: keeping the running configuration`);
+      engine.reloadFailed?.();
       return;
     }
     for (const w of result.warnings) logger.warn(formatDiagnostic(w));

@@ -16,12 +16,18 @@ export interface Engine {
   reload(config: Config): Promise<void>;
   /** stop cleans up (cleanstop) and resolves when nothing is left running. */
   stop(): Promise<void>;
+  /** A reload was asked for but the new file had errors (metrics: last reload failed). */
+  reloadFailed?(): void;
 }
 
 /** EngineDeps are the handles the daemon passes to the engine it creates. */
 export interface EngineDeps {
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Where the engine serves `show`/`drain`/`enable` (control.ts); none when absent. */
+  readonly controlSocket?: string;
+  /** The runtime drain state file (drain-file.ts); drains are not kept when absent. */
+  readonly drainFile?: string;
 }
 
 /** EngineFactory builds the engine for a loaded config. */
@@ -67,6 +73,9 @@ export function lazyEngineFactory(load: () => Promise<EngineFactory>): EngineFac
       },
       async stop() {
         await inner?.stop();
+      },
+      reloadFailed() {
+        inner?.reloadFailed?.();
       },
     };
   };

@@ -20,6 +20,7 @@ export function debugLogger(err: (s: string) => void): ClosableLogger {
     debug: (m, level = 1) => {
       if (level <= DEBUG_LEVEL) err(`DEBUG${level}: ${m}\n`);
     },
+    debugEnabled: () => true,
     close: () => {},
   };
 }

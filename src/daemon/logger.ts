@@ -71,5 +71,6 @@ export class SwitchableLogger implements ClosableLogger {
   warn(m: string): void { this.#target.warn(m); }
   info(m: string): void { this.#target.info(m); }
   debug(m: string, level?: number): void { this.#target.debug(m, level); }
+  debugEnabled(): boolean { return this.#target.debugEnabled?.() ?? false; }
   close(): void { this.#target.close(); }
 }

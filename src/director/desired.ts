@@ -103,7 +103,13 @@ export function fallbackDest(v: VirtualService, f: Fallback): IpvsDest {
 }
 
 /** RealInput is one real with its health and whether a quiesced entry must be (re)added. */
-export interface RealInput { readonly real: RealServer; readonly health: Health; readonly addQuiesced: boolean }
+export interface RealInput {
+  readonly real: RealServer;
+  readonly health: Health;
+  readonly addQuiesced: boolean;
+  /** `ldirectord drain`: held at weight 0 while present (connections finish), never added. */
+  readonly drained?: boolean;
+}
 
 /**
  * desiredFor computes one virtual's desired service and dests. `vh` undefined = not settled yet
@@ -116,6 +122,7 @@ export function desiredFor(v: VirtualService, reals: readonly RealInput[], vh: V
   // remaining live reals are taken out too.
   const pullLive = vh !== undefined && !vh.quorumOk && vh.fallbackActive && v.fallback !== undefined && v.quorum !== undefined;
   for (const r of reals) {
+    if (r.drained) { dests.push({ dest: realDest(v, r.real, 0), mode: 'ifPresent', fallback: false }); continue; }
     const health = pullLive && r.health === 'up' ? 'down' : r.health;
     if (health === 'up') dests.push({ dest: realDest(v, r.real, r.real.weight), mode: 'exact', fallback: false });
     else if (health === 'unknown') dests.push({ dest: realDest(v, r.real, r.real.weight), mode: 'keep', fallback: false });

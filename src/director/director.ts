@@ -22,9 +22,15 @@ import { Reconciler, opKey } from './reconciler.js';
 import { serviceKeyString } from '../ipvs/key.js';
 import { appendFailure, appendNoFollow } from '../util/append-no-follow.js';
 import { Scheduler, spreadFor, type ProbeResult } from './scheduler.js';
-import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef } from './spec.js';
+import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef, type ReceiveMemo } from './spec.js';
 import { ADOPTED, UNKNOWN, evalVirtual, step, type HealthEvent, type RealHealth, type VirtualHealth } from './state.js';
-import type { DaemonStatus, Director, DirectorDeps, DirectorStatus, RealStatus } from './types.js';
+import type { DaemonStatus, Director, DirectorDeps, DirectorStatus, EngineFigures, RealStatus } from './types.js';
+import { DrainList } from './drain.js';
+import { DrainControl, drainMark, liftDrainOnPass, type RuntimeDrain } from './drain-control.js';
+import { healthSnapshot, MAINTENANCE_MESSAGE, type HealthSnapshot } from './health.js';
+import { checkLine, checkName, realInputs, stateChangeLine } from './real-entry.js';
+import type { TextSink } from './exposition.js';
+import { renderMetrics } from './metrics.js';
 
 interface RealEntry {
   readonly key: string;
@@ -36,6 +42,16 @@ interface RealEntry {
   /** A quiesced (weight 0) entry must be present even if missing: readdquiescent, or first answer. */
   addQuiesced: boolean;
   last?: { up: boolean; message: string; durationMs: number; at: number };
+  /** Wall-clock ms of the last health change (health.ts shows it as "since"). */
+  since: number;
+  /** A runtime drain (drain.ts); `enabledAt` = monotonic time of `enable` (a later check lifts it). */
+  drain?: RuntimeDrain;
+  /** Metrics counters (metrics.ts): plain increments per check, carried across reloads. */
+  failuresTotal: number;
+  transitionsTotal: number;
+  consecutiveFailures: number;
+  metricLabels?: Buffer;
+  metricKey?: string;
 }
 
 interface VirtualEntry {
@@ -47,6 +63,7 @@ interface VirtualEntry {
   vh: VirtualHealth | undefined;
   /** Last fallbackcommand sent: true = start, false = stop, undefined = none yet. */
   fbCmd: boolean | undefined;
+  metricLabels?: Buffer;
 }
 
 /** DirectorEngine implements Director; `idle()` (tests) waits until pending writes are done. */
@@ -78,6 +95,8 @@ export class DirectorEngine implements Director {
   private maintenance: Maintenance | undefined;
   private readonly hostname: string;
   private readonly pid: number;
+  private readonly drains: DrainList;
+  private readonly drainControl: DrainControl;
 
   constructor(config: Config, private readonly deps: DirectorDeps) {
     this.config = config;
@@ -98,6 +117,13 @@ export class DirectorEngine implements Director {
       status: () => this.state,
     });
     this.maintenance = this.makeMaintenance(config);
+    this.drains = new DrainList(deps.drainStore?.load() ?? []);
+    this.drainControl = new DrainControl({
+      list: this.drains, logger: deps.logger, clock: deps.clock, file: () => this.config.file,
+      ...(deps.drainStore ? { store: deps.drainStore } : {}),
+      entries: () => [...this.virtuals.values()].flatMap((ve) => ve.reals),
+      changed: (id) => { this.dirty.add(id); this.kick(); },
+    });
   }
 
   async start(): Promise<void> {
@@ -226,6 +252,24 @@ export class DirectorEngine implements Director {
     };
   }
 
+  /** health is the view `show` prints (health.ts); it costs only when asked for. */
+  health(): HealthSnapshot {
+    return healthSnapshot({ config: this.config.name, file: this.config.file, pid: this.pid, status: this.state, now: this.deps.clock.now() },
+      this.virtuals.values(), (k) => this.reconciler.kernel(k));
+  }
+
+  /** metrics writes one Prometheus scrape (metrics.ts); `figures` are the engine's own. */
+  metrics(sink: TextSink, figures: EngineFigures): void {
+    renderMetrics(sink, this.virtuals.values(), (k) => this.reconciler.kernel(k), {
+      ...figures, writesByOp: this.reconciler.writesByOp, writeErrors: this.reconciler.errors,
+      driftCorrections: this.driftCorrections, checksInFlight: this.scheduler.active, checksRun: this.scheduler.checksRun,
+    });
+  }
+
+  /** drain and enable: `ldirectord <cfg> drain|enable REAL` (drain-control.ts). */
+  drain(target: string, reason: string): Promise<string[]> { return this.drainControl.drain(target, reason); }
+  enable(target: string): Promise<string[]> { return this.drainControl.enable(target); }
+
   private owned(c: Config): Set<string> {
     return new Set(c.virtuals.map((v) => desiredFor(v, [], undefined).keyStr));
   }
@@ -245,16 +289,21 @@ export class DirectorEngine implements Director {
   private build(c: Config, old: Map<string, RealEntry>, oldVirtuals?: Map<string, VirtualEntry>): void {
     const virtuals = new Map<string, VirtualEntry>();
     const subs = new Map<string, RealEntry[]>();
+    const receives: ReceiveMemo = new Map();
     for (const v of c.virtuals) {
       const reals: RealEntry[] = v.reals.map((real) => {
-        const key = realKey(v, real, c.global);
+        const key = realKey(v, real, c.global, receives);
         const prev = old.get(key);
-        const probe = probeFor(v, real, c.global);
+        const probe = probeFor(v, real, c.global, receives);
         const e: RealEntry = {
           key, v, real, probe, realId: realIdStr(v, real),
           health: prev?.health ?? UNKNOWN, addQuiesced: prev?.addQuiesced ?? false,
           ...(prev?.last ? { last: prev.last } : {}),
+          since: prev?.since ?? this.deps.clock.now(),
+          failuresTotal: prev?.failuresTotal ?? 0, transitionsTotal: prev?.transitionsTotal ?? 0, consecutiveFailures: prev?.consecutiveFailures ?? 0,
         };
+        const dm = drainMark(this.drains.find(v, real), prev?.drain);
+        if (dm) e.drain = dm;
         const list = subs.get(probe.key);
         if (list) list.push(e); else subs.set(probe.key, [e]);
         return e;
@@ -301,7 +350,7 @@ export class DirectorEngine implements Director {
     if (this.maintenance) {
       const port = spec.fwmark !== undefined && spec.protocol === 'fwm' ? 0 : spec.realPort;
       const hit = await this.maintenance.check(spec.family, spec.realAddress, port);
-      if (hit) return { up: false, message: 'Server in maintenance', durationMs: 0, forced: true };
+      if (hit) return { up: false, message: MAINTENANCE_MESSAGE, durationMs: 0, forced: true };
     }
     // The scheduler's reading and clock, and its deadline: runCheck reads the clock once per
     // check and arms no timer (see CheckContext).
@@ -313,6 +362,9 @@ export class DirectorEngine implements Director {
     if (!list) return;
     const now = this.wallOffset + r.finishedAt;
     const ev: HealthEvent = r.forced ? (r.up ? FORCE_UP : FORCE_DOWN) : (r.up ? CHECK_UP : CHECK_DOWN);
+    if (this.deps.logger.debugEnabled?.()) this.deps.logger.debug(checkLine(list[0]!.probe.spec, r), 2);
+    const observe = this.deps.options?.onCheckDone;
+    if (observe) observe(r.kind === 'connect' ? 'connect' : checkName(list[0]!.probe.spec), r.durationMs);
     for (const e of list) this.apply(e, ev, r, now);
     this.afterResults();
   }
@@ -322,6 +374,7 @@ export class DirectorEngine implements Director {
     // Mutated in place: this runs for every check of every real (10k/s in the benchmark).
     if (e.last) { e.last.up = r.up; e.last.message = r.message; e.last.durationMs = r.durationMs; e.last.at = now; }
     else e.last = { up: r.up, message: r.message, durationMs: r.durationMs, at: now };
+    if (r.up) e.consecutiveFailures = 0; else { e.consecutiveFailures++; e.failuresTotal++; }
     const res = step(e.health, ev, v);
     if (res.note === 'soft-failure') {
       this.deps.logger.info(`Soft failure real server: ${hostPort(e.real.family, e.real.address, e.real.port)} (${v.id}) failure ${res.next.failcount}/${v.failurecount}`);
@@ -329,7 +382,17 @@ export class DirectorEngine implements Director {
       this.deps.logger.info(`Resetting soft failure count: ${hostPort(e.real.family, e.real.address, e.real.port)} (${v.id})`);
     }
     if (res.transition === 'down') e.addQuiesced = this.config.global.readdquiescent || e.health.health === 'unknown';
+    if (res.transition) {
+      e.since = now;
+      e.transitionsTotal++;
+      const first = e.health.health === 'unknown';
+      if (!first || res.transition === 'down') this.deps.logger.info(stateChangeLine(e, res.transition, r, res.next.failcount, first));
+    }
     e.health = res.next;
+    if (e.drain && liftDrainOnPass(e, r)) {
+      this.deps.logger.info(`Enabled real server: ${hostPort(e.real.family, e.real.address, e.real.port)} (${v.id}) after a passing check: ${r.message}`);
+      this.dirty.add(v.id); this.kick();
+    }
     if (v.monitorfile && monitorLogs(r.forced ? 'maintenance' : e.probe.spec.kind, r.up)) {
       const line = monitorLine(now, this.pid, e.realId, r.up, r.message);
       // Never through a symlink planted where the monitorfile goes (O_NOFOLLOW; util/append-no-follow.ts).
@@ -358,7 +421,7 @@ export class DirectorEngine implements Director {
   /** evaluate recomputes fallback/quorum; runs fallbackcommand on transitions only. */
   private evaluate(ve: VirtualEntry): void {
     const prev = ve.vh;
-    const vh = evalVirtual(prev, ve.reals.map((r) => ({ health: r.health.health, weight: r.real.weight })),
+    const vh = evalVirtual(prev, ve.reals.map((r) => ({ health: r.drain && r.health.health === 'up' ? 'down' : r.health.health, weight: r.real.weight })),
       { quorum: ve.v.quorum, hysteresis: ve.v.hysteresis, off: ve.v.checktype.kind === 'off' });
     if (vh === undefined) return;
     ve.vh = vh;
@@ -406,7 +469,7 @@ export class DirectorEngine implements Director {
         const ve = this.virtuals.get(id);
         if (!ve) continue;
         this.evaluate(ve);
-        desired.push(desiredFor(ve.v, ve.reals.map((r) => ({ real: r.real, health: r.health.health, addQuiesced: r.addQuiesced })), ve.vh));
+        desired.push(desiredFor(ve.v, realInputs(ve.reals), ve.vh));
         byKey.set(ve.keyStr, ve);
       }
       let res;
@@ -420,6 +483,8 @@ export class DirectorEngine implements Director {
         return;
       }
       this.report(res.applied, byKey, removals);
+      const failed = new Set(res.failed.map((f) => serviceKeyString(opKey(f.op))));
+      for (const ve of byKey.values()) if (!failed.has(ve.keyStr)) this.quiescedWritten(ve);
       for (const f of res.failed) {
         const ve = byKey.get(serviceKeyString(opKey(f.op)));
         // Retried by the next tick, not at once: a kernel that refuses now would make us spin.
@@ -427,6 +492,16 @@ export class DirectorEngine implements Director {
         else this.retryRemovals.push(...removals.filter((r) => sameKey(r.key, opKey(f.op))));
       }
     }
+  }
+
+  /**
+   * quiescedWritten: with readdquiescent=no, a quiesced entry is added once (a real down from its
+   * first check, as the original's start adds it at weight 0); after that an admin's `ipvsadm -d`
+   * stands, and drift correction only fixes the entry while it is present (reference §4.5).
+   */
+  private quiescedWritten(ve: VirtualEntry): void {
+    if (this.config.global.readdquiescent) return;
+    for (const r of ve.reals) if (r.addQuiesced && r.health.health === 'down') r.addQuiesced = false;
   }
 
   private report(applied: readonly IpvsOp[], byKey: Map<string, VirtualEntry>, removals: { key: ServiceKey; vstr: string }[]): void {
@@ -487,7 +562,7 @@ export class DirectorEngine implements Director {
       const changed = new Set(await this.reconciler.refresh(this.owned(this.config)));
       for (const ve of this.virtuals.values()) {
         if (!changed.has(ve.keyStr)) continue;
-        const d = desiredFor(ve.v, ve.reals.map((r) => ({ real: r.real, health: r.health.health, addQuiesced: r.addQuiesced })), ve.vh);
+        const d = desiredFor(ve.v, realInputs(ve.reals), ve.vh);
         const n = this.reconciler.plan([d]).length;
         if (n === 0) continue;
         this.driftCorrections += n;

@@ -29,6 +29,8 @@ export class Reconciler {
   /** Every write attempted and every failure, for status(). */
   writes = 0;
   errors = 0;
+  /** Writes attempted, by operation (metrics: ldirectord_ipvs_writes_total{op}). */
+  readonly writesByOp: Record<IpvsOp['op'], number> = { addService: 0, editService: 0, delService: 0, addDest: 0, editDest: 0, delDest: 0 };
 
   constructor(private readonly ipvs: IpvsHandle, private readonly logger: Logger) {}
 
@@ -69,6 +71,7 @@ export class Reconciler {
     const ops = this.plan(desired, remove);
     if (ops.length === 0) return { applied: [], failed: [] };
     this.writes += ops.length;
+    for (const op of ops) this.writesByOp[op.op]++;
     let results;
     try {
       results = await this.ipvs.apply(ops);

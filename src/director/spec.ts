@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CheckKind, CheckSpec } from '../checks/types.js';
+import { compileReceive, type Receive } from '../checks/lib/receive.js';
 import type { GlobalConfig, RealServer, ServiceName, VirtualService } from '../config/model.js';
 
 /** SERVICE_PORTS: a service's default port (ldirectord L1860-1890), used when nothing else gives one. */
@@ -31,8 +32,23 @@ export interface ProbeDef {
   readonly combinedN?: number;
 }
 
-function specOf(v: VirtualService, r: RealServer, g: GlobalConfig, kind: CheckKind): CheckSpec {
+/**
+ * ReceiveMemo holds one compiled receive per distinct string for one config load: every real
+ * sharing a pattern shares one RE2 object, so compile time and RE2's lazily grown match cache
+ * are paid per pattern, not per real (docs/reliability.md#receive-patterns).
+ */
+export type ReceiveMemo = Map<string, Receive | string>;
+
+function compiledFor(receive: string, memo: ReceiveMemo): Receive | undefined {
+  let re = memo.get(receive);
+  if (re === undefined) memo.set(receive, re = compileReceive(receive));
+  // An invalid pattern stays uncompiled: the check compiles it and reports why it is down.
+  return typeof re === 'string' ? undefined : re;
+}
+
+function specOf(v: VirtualService, r: RealServer, g: GlobalConfig, kind: CheckKind, memo: ReceiveMemo): CheckSpec {
   const negotiateLike = kind === 'negotiate';
+  const receive = r.receive ?? v.receive;
   return {
     kind,
     service: v.service,
@@ -45,7 +61,8 @@ function specOf(v: VirtualService, r: RealServer, g: GlobalConfig, kind: CheckKi
     realPort: r.port,
     checkPort: checkPortOf(v, r),
     request: r.request ?? v.request,
-    receive: r.receive ?? v.receive,
+    receive,
+    ...(negotiateLike && receive !== '' ? { compiledReceive: compiledFor(receive, memo) } : {}),
     httpMethod: v.httpmethod,
     virtualHost: v.virtualhost,
     login: v.login,
@@ -64,34 +81,36 @@ function specOf(v: VirtualService, r: RealServer, g: GlobalConfig, kind: CheckKi
  * probeFor returns the probe of a real. checktype on/off get a probe too (the `on`/`off` checks
  * answer at once): maintenancedir is tested before every check, for every checktype (L2866).
  */
-export function probeFor(v: VirtualService, r: RealServer, g: GlobalConfig): ProbeDef {
+export function probeFor(v: VirtualService, r: RealServer, g: GlobalConfig, memo: ReceiveMemo = new Map()): ProbeDef {
   const ct = v.checktype;
   // Per-virtual checkinterval is honoured in every mode (the original ignores it unless fork=yes).
   const intervalMs = v.checkinterval * 1000;
   if (ct.kind === 'combined') {
-    const spec = specOf(v, r, g, 'negotiate');
-    const connect = specOf(v, r, g, 'connect');
+    const spec = specOf(v, r, g, 'negotiate', memo);
+    const connect = specOf(v, r, g, 'connect', memo);
     return { key: digest(['c', ct.n, intervalMs, dedupView(spec), dedupView(connect)]), intervalMs, spec, connect, combinedN: ct.n };
   }
-  const spec = specOf(v, r, g, ct.kind);
+  const spec = specOf(v, r, g, ct.kind, memo);
   return { key: digest(['s', intervalMs, dedupView(spec)]), intervalMs, spec };
 }
 
 /**
  * dedupView drops the virtual's address, port and fwmark unless the check passes them on (the
- * external checks' arguments): a real behind two VIPs is then probed once (as Seesaw's dedup,
- * and as the original's fork=no id, which has no VIP either).
+ * external checks' arguments), and the compiled receive (its string is there already): a real
+ * behind two VIPs is then probed once (as Seesaw's dedup, and as the original's fork=no id,
+ * which has no VIP either).
  */
 function dedupView(s: CheckSpec): CheckSpec {
   if (s.kind === 'external' || s.kind === 'external-perl') return s;
-  return { ...s, virtualAddress: undefined, virtualPort: 0, fwmark: undefined };
+  return { ...s, virtualAddress: undefined, virtualPort: 0, fwmark: undefined, compiledReceive: undefined };
 }
 
 /** realKey identifies a real's health state across reloads: virtual id + address + port + check. */
-export function realKey(v: VirtualService, r: RealServer, g: GlobalConfig): string {
+export function realKey(v: VirtualService, r: RealServer, g: GlobalConfig, memo: ReceiveMemo = new Map()): string {
   // The interval is scheduling, not the check's definition: changing it keeps the health state.
-  const p = probeFor(v, r, g);
-  return digest([v.id, r.address, r.port, v.checktype, p.spec, p.connect ?? null]);
+  const p = probeFor(v, r, g, memo);
+  // compiledReceive is `receive` again, compiled: left out, keys stay what they were before it.
+  return digest([v.id, r.address, r.port, v.checktype, { ...p.spec, compiledReceive: undefined }, p.connect ?? null]);
 }
 
 /** digest keys a value by the SHA-1 of its JSON: 10k reals x 2 keys of ~600-byte JSON add up. */

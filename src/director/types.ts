@@ -7,6 +7,13 @@ import type { Config } from '../config/model.js';
 import type { IpvsHandle } from '../ipvs/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import type { DrainRecord } from './drain.js';
+import type { HealthSnapshot } from './health.js';
+import type { TextSink } from './exposition.js';
+import type { DaemonFigures } from './metrics.js';
+
+/** EngineFigures: what the engine adds to a scrape (the director knows the rest). */
+export type EngineFigures = Pick<DaemonFigures, 'config' | 'version' | 'reload' | 'loopLag' | 'histogram'>;
 
 /** MailMessage is one alert; `to` holds one entry per address (each gets its own RCPT). */
 export interface MailMessage {
@@ -39,8 +46,16 @@ export interface DirectorOptions {
   readonly rdnsTtlMs?: number;
   /** Observer of scheduling lag: ms between a check's due time and its start (metrics, benchmarks). */
   readonly onCheckStart?: (lagMs: number) => void;
+  /** Observer of every check's duration (ms), by check name (the metrics histogram); absent = no cost. */
+  readonly onCheckDone?: (check: string, durationMs: number) => void;
   /** Delay of the first checks; default = random point within each probe's interval. */
   readonly firstDelayMs?: number;
+}
+
+/** DrainStore keeps the runtime drains (the daemon's state file); load is called once, at construction. */
+export interface DrainStore {
+  load(): DrainRecord[];
+  save(records: readonly DrainRecord[]): Promise<void>;
 }
 
 /** DirectorDeps: everything with side effects is injected. */
@@ -59,6 +74,8 @@ export interface DirectorDeps {
   readonly random?: () => number;
   readonly pid?: number;
   readonly options?: DirectorOptions;
+  /** Runtime drains (none kept when absent). */
+  readonly drainStore?: DrainStore;
 }
 
 /** DaemonStatus matches the original's status values (emailalertstatus bits). */
@@ -101,4 +118,11 @@ export interface Director {
   reload(config: Config): Promise<void>;
   stop(): Promise<void>;
   status(): DirectorStatus;
+  /** The health view (health.ts). */
+  health(): HealthSnapshot;
+  /** Drain / enable the reals a target names; resolve with the `virtual real` pairs matched. */
+  drain(target: string, reason: string): Promise<string[]>;
+  enable(target: string): Promise<string[]>;
+  /** Writes one Prometheus scrape into `sink` (metrics.ts). */
+  metrics(sink: TextSink, figures: EngineFigures): void;
 }

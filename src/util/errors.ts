@@ -23,7 +23,10 @@ export type LdErrorCode =
   | 'LD_ERR_NETLINK_BUSY'      // queue bound exceeded
   | 'LD_ERR_NETLINK_MALFORMED' // a reply that does not parse: lying lengths, truncated, missing fields
   | 'LD_ERR_CHECK'
+  | 'LD_ERR_RESPONSE_LIMIT'   // a check read more than maxresponsebytes (lib/byte-budget.ts)
   | 'LD_ERR_EXEC'
+  | 'LD_ERR_STATE'             // the drain state file cannot be read or written
+  | 'LD_ERR_CONTROL'           // the control socket: no daemon, or a refused request
   | 'LD_ERR_INTERNAL';
 
 export class LdError extends Error {

@@ -9,6 +9,8 @@ export interface Logger {
   info(msg: string): void;
   /** debug lines are only emitted with -d (level >= 1). */
   debug(msg: string, level?: number): void;
+  /** True when debug lines go anywhere (-d): lets a hot path skip building them. Absent = false. */
+  debugEnabled?(): boolean;
 }
 
 /** nullLogger drops everything. */

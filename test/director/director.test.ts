@@ -212,6 +212,26 @@ test('quiescent + readdquiescent: a quiesced real deleted by hand comes back onl
   }
 });
 
+test('readdquiescent=no: a real down from its first check is added at weight 0 once; deleted by hand, drift leaves it out', async () => {
+  for (const readdquiescent of [false, true]) {
+    const v = virtual('10.0.0.1', 80, [real('10.1.0.1'), real('10.1.0.2')], { quiescent: true });
+    const s = setup(config([v], { readdquiescent }));
+    s.check.health.set('10.1.0.2', false);
+    await s.d.start();
+    await s.clock.advance(10_000);
+    await s.d.idle();
+    const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+    assert.deepEqual((await s.ipvs.listDests(key)).map((x) => `${x.address}/${x.weight}`).sort(), ['10.1.0.1/1', '10.1.0.2/0'],
+      'the original adds a real that is down at start, quiesced');
+    await s.ipvs.apply([{ op: 'delDest', key, dest: { address: '10.1.0.2', port: 80 } }]);
+    await s.clock.advance(31_000); // drift re-read
+    await s.d.idle();
+    const has = (await s.ipvs.listDests(key)).some((x) => x.address === '10.1.0.2');
+    assert.equal(has, readdquiescent, `readdquiescent=${readdquiescent}: an admin's ipvsadm -d stays unless readdquiescent=yes`);
+    await s.d.stop();
+  }
+});
+
 test('IPv6 virtual: family 6 keys, canonical addresses, prefix netmask', async () => {
   const v = virtual('2001:db8::1', 80, [real('2001:DB8:0::10', { family: 6 })], { family: 6, id: 'tcp:[2001:db8::1]:80' });
   const s = setup(config([v]));

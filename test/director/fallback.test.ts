@@ -351,3 +351,33 @@ test('fallbackcommand: the admin\'s text runs in /bin/sh, our arguments arrive a
     assert.equal(existsSync(join(dir, 'x')), false);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
+
+test('a fallbackcommand that never returns blocks neither the checks, nor a reload, nor stop', async () => {
+  const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { fallback: FB, fallbackcommand: '/usr/local/bin/hangs', quiescent: true });
+  const clock = new FakeClock();
+  const check = new ScriptedCheck(clock);
+  const ipvs = new MemoryIpvs();
+  const started: string[] = [];
+  const d = createDirector(config([v]), {
+    ipvs, clock, logger: memoryLogger(), runCheck: check.fn, hostname: 'lb1', random: () => 0, pid: 1,
+    sendMail: async () => {}, exec: (argv) => { started.push([argv[2]!.replace(/ "\$@"$/, ''), ...argv.slice(4)].join(' ')); return new Promise<number>(() => {}); },
+    options: { fallbackCommandOnStop: true, driftIntervalMs: 0 },
+  });
+  await d.start();
+  await clock.advance(1);
+  check.health.set('10.1.0.1', false);
+  await clock.advance(10_000);
+  await d.idle();
+  assert.deepEqual(started, ['/usr/local/bin/hangs start 10.0.0.1:80 tcp']);
+  check.health.set('10.1.0.1', true);
+  await clock.advance(10_000);
+  await d.idle();
+  const key = { family: 4, protocol: 'tcp', address: '10.0.0.1', port: 80 } as const;
+  assert.deepEqual((await ipvs.listDests(key)).map((x) => `${x.address}/${x.weight}`), ['10.1.0.1/1'], 'checks and writes go on');
+  assert.equal(started.length, 2);
+  await d.reload(config([virtual('10.0.0.1', 80, [real('10.1.0.1', { weight: 3 })], { fallback: FB, fallbackcommand: '/usr/local/bin/hangs', quiescent: true })]));
+  assert.deepEqual((await ipvs.listDests(key)).map((x) => `${x.address}/${x.weight}`), ['10.1.0.1/3'], 'the reload completed');
+  await d.stop();
+  assert.deepEqual(await ipvs.listServices(), [], 'stop completed (cleanstop) although both commands still run');
+  assert.equal(started.length, 3, 'fallbackcommandonstop ran too');
+});

@@ -5,6 +5,7 @@
  */
 import { LdError } from '../../util/errors.js';
 import type { CheckResult } from '../types.js';
+import { ByteBudget } from './byte-budget.js';
 import { checkResult, clip, errorText, type ErrorStyle } from './result.js';
 
 /** Outcome is what a check body decides: up or down, with a short reason. */
@@ -34,11 +35,15 @@ export interface Deadline {
   defer(release: () => void): void;
   /** remainingMs is the time left before the timeout, never negative. */
   remainingMs(): number;
+  /** budget bounds the bytes the check reads, on all its sockets: meter() each one with it. */
+  readonly budget: ByteBudget;
 }
 
 /** DeadlineOptions tunes how a thrown error is reported (see ErrorStyle; default 'errno'). */
 export interface DeadlineOptions {
   readonly errors?: ErrorStyle;
+  /** The check's byte bound (maxresponsebytes); unbounded when absent. */
+  readonly maxBytes?: number;
 }
 
 /**
@@ -46,7 +51,8 @@ export interface DeadlineOptions {
  * at once, without waiting for the body (a library that ignores the signal is cut off by the
  * releases the body registered, which run on every exit path). It never throws: a rejection
  * becomes a down result with errorText(err); a fired deadline wins over the error it provoked
- * (a destroyed socket reports ECONNRESET or "aborted", which would hide the real cause).
+ * (a destroyed socket reports ECONNRESET or "aborted", which would hide the real cause), and
+ * so does an exceeded byte budget (a library reports the socket it lost, not why it was lost).
  * Messages: `timeout after N ms` for our timeout (or a caller's TimeoutError), `aborted` when
  * the caller gave up, as runCheck says. ldirectord's SQL checks had no timeout at all
  * (reference §5); every check here has one.
@@ -56,6 +62,7 @@ export async function withDeadline(
 ): Promise<CheckResult> {
   const startedAt = performance.now();
   const style = opts.errors ?? 'errno';
+  const budget = new ByteBudget(opts.maxBytes ?? Infinity);
   const ac = new AbortController();
   const releases: Array<() => void> = [];
   let finished = false;
@@ -79,6 +86,7 @@ export async function withDeadline(
       if (finished) safely(release); else releases.push(release);
     },
     remainingMs: () => Math.max(0, timeoutMs - (performance.now() - startedAt)),
+    budget,
   };
   let work: Promise<Outcome>;
   try {
@@ -89,7 +97,10 @@ export async function withDeadline(
   }
   const guarded = work.then(
     (o) => o,
-    (e: unknown) => (ac.signal.aborted ? expiredOutcome() : down(errorText(e, style))),
+    (e: unknown) => {
+      if (ac.signal.aborted) return expiredOutcome();
+      return down(budget.exceeded ? budget.error().message : errorText(e, style));
+    },
   );
   const outcome = await Promise.race([guarded, expired]);
   finished = true;

@@ -29,7 +29,7 @@ export function runDialogue(
       port: targetPort(spec, opts.wellKnownPort),
       tls: opts.tls,
       tlsVerify: spec.tlsVerify,
-      maxBytes: spec.maxBytes,
+      budget: deadline.budget,
       signal: deadline.signal,
     });
     try {
@@ -37,5 +37,5 @@ export function runDialogue(
     } finally {
       session.close();
     }
-  }, { errors: 'detail' });
+  }, { errors: 'detail', maxBytes: spec.maxBytes });
 }

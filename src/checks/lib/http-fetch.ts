@@ -2,19 +2,24 @@
  * The http_proxy check's transport: undici, loaded only when a proxy check runs (http and https
  * use http-wire.ts, so a director without proxy checks never loads undici).
  */
-import { ProxyAgent, type Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
+import { Client, ProxyAgent, type Dispatcher, type buildConnector } from 'undici';
 import type { CheckSpec } from '../types.js';
 import { BoundedBody, type Fetched } from './http-wire.js';
 import { hostPart } from './host-part.js';
+import { meter, ByteBudget } from './byte-budget.js';
 
 /**
  * fetchOnce sends one request over `dispatcher` (with `Connection: close`) and collects the
  * response through undici's handler API: no stream objects, the body is kept only up to
  * `maxBytes` (0 = not at all) and the request is aborted as soon as nothing more is needed.
  * `signal` aborts it at any stage. The dispatcher is closed (or destroyed) before this settles.
+ * When the dispatcher's sockets are metered with `budget` and it runs out, a 2xx body read so
+ * far is returned cut (truncated); before the body, the budget's error rejects.
  */
 export function fetchOnce(
   dispatcher: Dispatcher, url: URL, method: 'GET' | 'HEAD', host: string | undefined, signal: AbortSignal, maxBytes: number,
+  budget: ByteBudget = new ByteBudget(Infinity),
 ): Promise<Fetched> {
   return new Promise((resolve, reject) => {
     let controller: Dispatcher.DispatchController | undefined;
@@ -56,7 +61,11 @@ export function fetchOnce(
         if (body.add(chunk)) settle(undefined, true);
       },
       onResponseEnd() { settle(undefined, false, true); },
-      onResponseError(_c, err) { settle(err); },
+      onResponseError(_c, err) {
+        if (!budget.exceeded) settle(err);
+        else if (statusCode !== 0) settle(undefined, true);
+        else settle(budget.error());
+      },
     };
     const origin = url.origin;
     const path = `${url.pathname}${url.search}`;
@@ -74,9 +83,11 @@ const ENOUGH = Object.freeze({ name: 'ResponseNotNeeded', message: 'response not
 /**
  * proxyDispatcher builds a fresh undici ProxyAgent for one hop of an http_proxy check, so every
  * check opens a new connection as the original does (a new LWP::UserAgent per check). undici's
- * own timers are set past the deadline: the check's AbortSignal bounds the whole check.
+ * own timers are set past the deadline: the check's AbortSignal bounds the whole check. The
+ * connection that carries the response (to the proxy, or the tunnel through it) is metered with
+ * the check's byte budget; the CONNECT reply itself is bounded by undici's header limit.
  */
-function proxyDispatcher(spec: CheckSpec): Dispatcher {
+function proxyDispatcher(spec: CheckSpec, budget: ByteBudget): Dispatcher {
   const slack = spec.timeoutMs + 1000;
   const tls = spec.tlsVerify
     ? { rejectUnauthorized: true, ...(spec.virtualHost ? { servername: spec.virtualHost } : {}) }
@@ -86,10 +97,25 @@ function proxyDispatcher(spec: CheckSpec): Dispatcher {
   return new ProxyAgent({
     uri: `http://${hostPart(spec.realAddress)}:${spec.checkPort}/`, proxyTunnel: false,
     headersTimeout: slack, bodyTimeout: slack, connect: { timeout: slack, ...tls }, requestTls: tls,
+    factory: (origin, opts) => {
+      const o = opts as Client.Options;
+      // ProxyAgent always hands its factory a connector function (to the proxy, or the tunnel).
+      return new Client(origin, { ...o, ...(typeof o.connect === 'function' ? { connect: metered(o.connect, budget) } : {}) });
+    },
+  });
+}
+
+/** metered wraps an undici connector so that the socket it makes counts against `budget`. */
+function metered(connect: buildConnector.connector, budget: ByteBudget): buildConnector.connector {
+  return (opts, callback) => connect(opts, (err, socket) => {
+    if (err !== null) callback(err, null);
+    else callback(null, meter(socket as Socket, budget));
   });
 }
 
 /** fetchThroughProxy fetches one hop of an http_proxy check through the real (the proxy). */
-export function fetchThroughProxy(spec: CheckSpec, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number): Promise<Fetched> {
-  return fetchOnce(proxyDispatcher(spec), url, spec.httpMethod, host, signal, maxBytes);
+export function fetchThroughProxy(
+  spec: CheckSpec, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
+): Promise<Fetched> {
+  return fetchOnce(proxyDispatcher(spec, budget), url, spec.httpMethod, host, signal, maxBytes, budget);
 }

@@ -3,6 +3,7 @@ import type { CheckResult, CheckSpec } from '../types.js';
 import { compileReceive } from './receive.js';
 import { clip, errorText } from './result.js';
 import { fetchWire, type Fetched } from './http-wire.js';
+import { ByteBudget } from './byte-budget.js';
 import { hostPart } from './host-part.js';
 
 /** MAX_REDIRECTS matches LWP::UserAgent's default max_redirect (GET and HEAD only). */
@@ -10,6 +11,30 @@ export const MAX_REDIRECTS = 7;
 
 const ABSOLUTE = /^[a-z][a-z0-9+.-]*:\/\//i;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/**
+ * redirectTarget is where a redirect from `from` to `location` leads, or why it is refused (a
+ * string). Only http and https are followed, as LWP hands other schemes to their own protocol
+ * modules and refuses file: (a plain-HTTP GET to a gopher: or file: URL would connect to
+ * whatever host and port it names, localhost:80 for file:). A URL with credentials (userinfo,
+ * in the check's own request when `credentials`, or in the Location) is never followed to
+ * another host: the check sends no Authorization, but a Location must not carry one elsewhere.
+ */
+export function redirectTarget(from: URL, location: string, credentials: boolean): URL | string {
+  let to: URL;
+  try {
+    to = new URL(location, from);
+  } catch {
+    return `redirect to an invalid URL refused: ${clip(location, 100)}`;
+  }
+  if (to.protocol !== 'http:' && to.protocol !== 'https:') {
+    return `redirect to ${to.protocol} refused: only http and https are followed`;
+  }
+  if ((credentials || to.username !== '' || to.password !== '') && to.host !== from.host) {
+    return `redirect to ${to.host} refused: a URL with credentials is not followed to another host`;
+  }
+  return to;
+}
 
 /**
  * checkUrl is what an http(s) check fetches: the request verbatim when it is an absolute URL,
@@ -28,12 +53,14 @@ export type HttpGetMode = 'direct' | 'proxy';
  * (http-wire.ts: a third of undici's CPU per check, which is what 10,000 checks/s needs);
  * http_proxy keeps undici's ProxyAgent, which speaks the proxy forms LWP uses, loaded on first use.
  */
-function fetchHop(spec: CheckSpec, mode: HttpGetMode, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number): Promise<Fetched> {
-  if (mode === 'proxy') return import('./http-fetch.js').then((m) => m.fetchThroughProxy(spec, url, host, signal, maxBytes));
+function fetchHop(
+  spec: CheckSpec, mode: HttpGetMode, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
+): Promise<Fetched> {
+  if (mode === 'proxy') return import('./http-fetch.js').then((m) => m.fetchThroughProxy(spec, url, host, signal, maxBytes, budget));
   const tls = url.protocol === 'https:'
     ? { verify: spec.tlsVerify, ...(spec.tlsVerify && spec.virtualHost ? { servername: spec.virtualHost } : {}) }
     : undefined;
-  return fetchWire(url, spec.httpMethod, host, signal, maxBytes, tls);
+  return fetchWire(url, spec.httpMethod, host, signal, maxBytes, budget, tls);
 }
 
 /**
@@ -55,10 +82,11 @@ function bodyMessage(spec: CheckSpec, r: Fetched): string {
  * final status (after up to 7 redirects) is 2xx and the body matches `receive` (or receive is
  * empty). Headers are not searched. The message is the server's status line, or the body on a
  * 2xx mismatch, or the error code. Redirects are followed here, each hop on a new connection
- * (and over TLS or not as its URL says); the 3xx of the 8th hop is returned as LWP does.
+ * (and over TLS or not as its URL says); the 3xx of the 8th hop is returned as LWP does. A
+ * refused redirect (redirectTarget) is down with its reason. All hops share one byte budget.
  */
 export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'http' | 'https', mode: HttpGetMode): Promise<CheckResult> {
-  const re = spec.receive === '' ? undefined : compileReceive(spec.receive);
+  const re = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return result(false, re);
   let url: URL;
   try {
@@ -71,12 +99,16 @@ export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'htt
   // a redirect, so later hops use the Location's host.
   let host: string | undefined = mode === 'proxy' ? undefined : spec.virtualHost || hostPart(spec.realAddress);
   const needBody = re !== undefined && spec.httpMethod === 'GET';
+  const credentials = url.username !== '' || url.password !== '';
+  const budget = new ByteBudget(spec.maxBytes);
   try {
     for (let hop = 0; ; hop++) {
-      const r = await fetchHop(spec, mode, url, host, signal, needBody ? spec.maxBytes : 0);
+      const r = await fetchHop(spec, mode, url, host, signal, needBody ? spec.maxBytes : 0, budget);
       const status = `${r.statusCode} ${r.reason || STATUS_CODES[r.statusCode] || ''}`.trim();
       if (REDIRECTS.has(r.statusCode) && r.location !== undefined && hop < MAX_REDIRECTS) {
-        url = new URL(r.location, url);
+        const next = redirectTarget(url, r.location, credentials);
+        if (typeof next === 'string') return result(false, next);
+        url = next;
         host = undefined;
         continue;
       }

@@ -1,15 +1,16 @@
 import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { HTTPParser, type OnHeadersCompleteParser } from 'http-parser-js';
+import { meter, type ByteBudget } from './byte-budget.js';
 
-/** Fetched is one HTTP response, with at most `maxBytes` of its body. */
+/** Fetched is one HTTP response, with as much of its body as the check's byte budget allowed. */
 export interface Fetched {
   readonly statusCode: number;
   /** The server's reason phrase ("Moved Temporarily"); undici's request() does not expose it. */
   readonly reason: string;
   readonly location?: string;
   readonly body: Buffer;
-  /** True when the body was cut at maxBytes. */
+  /** True when the body was cut by the byte budget (or maxBytes). */
   readonly truncated: boolean;
 }
 
@@ -50,6 +51,26 @@ export const HEADER_LIMIT = 16 * 1024;
 /** INTERIM_LIMIT bounds everything read before the final (non-1xx) status and its headers. */
 export const INTERIM_LIMIT = 4 * HEADER_LIMIT;
 
+/**
+ * CHUNK_LINE_SLACK: a budget that runs out inside a chunked body's framing (a chunk-size line,
+ * the CRLF after a chunk) still counts as a cut body when the line pending there is this short;
+ * a longer one is an endless chunk-size line, which is a broken response.
+ */
+const CHUNK_LINE_SLACK = 1024;
+
+/**
+ * ParserState is the part of http-parser-js's internals the budget check reads: where in the
+ * message the parser is, and the partial line it holds (test/checks/lib/byte-budget.test.ts
+ * fails if a version renames them).
+ */
+interface ParserState { readonly state: string; readonly line: string }
+
+/** cutInBody: is the parser, when the budget ran out, inside a body (not trailers, not an endless line)? */
+export function cutInBody(parser: object): boolean {
+  const { state, line } = parser as unknown as ParserState;
+  return state.startsWith('BODY_') && state !== 'BODY_CHUNKTRAILERS' && line.length <= CHUNK_LINE_SLACK;
+}
+
 /** WireError is a transport or protocol failure; `code` is what the check's message shows. */
 class WireError extends Error {
   constructor(readonly code: string, message: string) { super(message); }
@@ -61,11 +82,15 @@ class WireError extends Error {
  * undici's CPU per check, because one check is one socket, one write and one parse, with no
  * per-connection client, pool, connector or stream objects (docs/benchmarks.md, "Health
  * checks"). Interim 1xx responses are skipped; at most `maxBytes` of the body are kept (0 = none,
- * and the body of a non-2xx is never read); `signal` aborts it at any stage. Rejects with an
- * error whose `code` is the errno (ECONNREFUSED) or HTTP_* for a malformed response.
+ * and the body of a non-2xx is never read); `signal` aborts it at any stage. Every byte read
+ * counts against `budget` (shared by the check's hops): run out inside a 2xx body, the body is
+ * returned cut (truncated); anywhere else (headers, interim responses, trailers, an endless
+ * chunk-size line) it rejects with the budget's error. Rejects with an error whose `code` is the
+ * errno (ECONNREFUSED), HTTP_* for a malformed response or LD_ERR_RESPONSE_LIMIT.
  */
 export function fetchWire(
-  url: URL, method: 'GET' | 'HEAD', host: string | undefined, signal: AbortSignal, maxBytes: number, tls?: WireTls,
+  url: URL, method: 'GET' | 'HEAD', host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
+  tls?: WireTls,
 ): Promise<Fetched> {
   return new Promise((resolve, reject) => {
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -138,6 +163,12 @@ export function fetchWire(
       }
       if (n instanceof Error) settle(new WireError('HTTP_BAD_RESPONSE', `bad HTTP response: ${n.message}`));
     };
+    // meter() delivered what fit, then destroyed the socket with the budget's error: a cut
+    // inside a 2xx body returns the body read so far, a cut anywhere else is the error.
+    const onError = (e: Error): void => {
+      if (!budget.exceeded) settle(e);
+      else settle(statusCode !== 0 && cutInBody(parser) ? undefined : budget.error(), true);
+    };
     const onEnd = (): void => {
       if (settled) return;
       // A body delimited by the close completes here; anything else was cut short.
@@ -160,15 +191,15 @@ export function fetchWire(
       // SNI must be a name, never an IP literal (RFC 6066; Node refuses one), so a check of an IP
       // sends none where the original's IO::Socket::SSL sent the IP.
       const servername = tls.servername ?? (isIP(hostname) ? undefined : hostname);
-      socket = tlsConnect({ host: hostname, port, rejectUnauthorized: tls.verify, ...(servername ? { servername } : {}) });
+      socket = meter(tlsConnect({ host: hostname, port, rejectUnauthorized: tls.verify, ...(servername ? { servername } : {}) }), budget);
       socket.once('secureConnect', () => socket.write(request));
     } else {
-      socket = tcpConnect({ host: hostname, port }, () => socket.write(request));
+      socket = meter(tcpConnect({ host: hostname, port }, () => socket.write(request)), budget);
     }
     signal.addEventListener('abort', onAbort, { once: true });
     socket.on('data', onData);
     socket.on('end', onEnd);
-    socket.on('error', (e) => settle(e));
+    socket.on('error', onError);
     socket.on('close', () => { if (!settled) settle(new WireError('HTTP_INCOMPLETE', 'connection closed before a response')); });
   });
 }

@@ -1,13 +1,14 @@
 /**
  * LineSession: one client connection for a line-oriented protocol (SMTP, POP3, IMAP, NNTP),
  * plain TCP or implicit TLS. It exists so that every such check shares one implementation of
- * the three rules of the check contract: the socket dies with the deadline's signal, no more
- * than `maxBytes` are ever read, and close() always releases the socket.
+ * the three rules of the check contract: the socket dies with the deadline's signal, it reads
+ * no more than the check's byte budget (meter()), and close() always releases the socket.
  */
 import { Socket, isIP } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { fail } from './deadline.js';
 import { clip } from './result.js';
+import { meter, type ByteBudget } from './byte-budget.js';
 
 /** SessionOptions says where to connect and how. */
 export interface SessionOptions {
@@ -17,17 +18,22 @@ export interface SessionOptions {
   readonly tls: boolean;
   /** Verify the certificate (and send SNI when host is a name); off as in the original. */
   readonly tlsVerify: boolean;
-  /** Total bytes this session may read; more is a failure, never a bigger buffer. */
-  readonly maxBytes: number;
+  /** The check's byte bound: more is a failure (the budget's error), never a bigger buffer. */
+  readonly budget: ByteBudget;
   readonly signal: AbortSignal;
 }
 
 /** LineSession reads CRLF/LF-terminated lines and writes commands on one socket. */
 export class LineSession {
   private readonly socket: Socket | TLSSocket;
-  private readonly maxBytes: number;
   private buffer = '';
-  private bytes = 0;
+  /**
+   * False while `buffer` is known to hold no LF. Each chunk is checked for one as it arrives;
+   * the buffer itself is only searched when there is something to find. Searching a string built
+   * by += copies all of it (V8 flattens it first), so searching an endless line on every chunk
+   * would cost its whole length again per chunk: 12 s of CPU for 16 MiB.
+   */
+  private hasLf = false;
   private ended = false;
   private error: unknown;
   private waiter: (() => void) | undefined;
@@ -36,7 +42,6 @@ export class LineSession {
 
   private constructor(socket: Socket | TLSSocket, opts: SessionOptions) {
     this.socket = socket;
-    this.maxBytes = opts.maxBytes;
     this.signal = opts.signal;
     this.onAbort = () => this.destroy(opts.signal.reason);
     opts.signal.addEventListener('abort', this.onAbort, { once: true });
@@ -50,7 +55,7 @@ export class LineSession {
   static open(opts: SessionOptions): Promise<LineSession> {
     return new Promise((resolve, reject) => {
       if (opts.signal.aborted) { reject(opts.signal.reason); return; }
-      const socket = opts.tls
+      const socket = meter(opts.tls
         ? tlsConnect({
           host: opts.host,
           port: opts.port,
@@ -58,7 +63,7 @@ export class LineSession {
           // Node refuses an IP as SNI; a name is only sent when verification asks for it.
           ...(opts.tlsVerify && isIP(opts.host) === 0 ? { servername: opts.host } : {}),
         })
-        : new Socket().connect({ host: opts.host, port: opts.port });
+        : new Socket().connect({ host: opts.host, port: opts.port }), opts.budget);
       const settle = (err?: unknown): void => {
         opts.signal.removeEventListener('abort', onAbort);
         socket.removeListener('error', settle);
@@ -75,14 +80,14 @@ export class LineSession {
   /** readLine resolves the next line without its terminator; a closed peer is a failure. */
   async readLine(): Promise<string> {
     for (;;) {
-      const nl = this.buffer.indexOf('\n');
+      const nl = this.hasLf ? this.buffer.indexOf('\n') : -1;
       if (nl >= 0) {
         const line = this.buffer.slice(0, nl);
         this.buffer = this.buffer.slice(nl + 1);
         return line.endsWith('\r') ? line.slice(0, -1) : line;
       }
+      this.hasLf = false;
       if (this.error !== undefined) throw this.error;
-      if (this.bytes >= this.maxBytes) throw fail(`response exceeds ${this.maxBytes} bytes`);
       if (this.ended) {
         throw fail(this.buffer === '' ? 'connection closed by server' : `connection closed after "${clipLine(this.buffer)}"`);
       }
@@ -125,12 +130,9 @@ export class LineSession {
   }
 
   private onData(chunk: Buffer): void {
-    const room = this.maxBytes - this.bytes;
-    const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
-    this.bytes += part.length;
     // latin1 keeps one char per byte, so the byte bound is also a string-length bound.
-    this.buffer += part.toString('latin1');
-    if (this.bytes >= this.maxBytes) this.socket.pause();
+    this.buffer += chunk.toString('latin1');
+    if (!this.hasLf && chunk.includes(0x0a)) this.hasLf = true;
     this.wake();
   }
 

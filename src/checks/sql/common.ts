@@ -18,15 +18,15 @@ export interface SqlTarget {
   readonly database: string;
   /** The statement: the request without its leading "/". */
   readonly query: string;
-  /** Most reply bytes a driver may read (maxresponsebytes), where the driver lets us count. */
-  readonly maxBytes: number;
 }
 
 /**
  * SqlDriver connects, runs `query` once and returns how many rows it returned (or, for a
  * statement that returns none, how many it affected: DBI's `$sth->rows`). It registers with
  * `d.defer` a release that destroys its connection, which withDeadline runs on every exit path,
- * the deadline included: that is how a library without AbortSignal support is cut off.
+ * the deadline included: that is how a library without AbortSignal support is cut off. A driver
+ * that lets us make its socket meters it with `d.budget` (mysql, pgsql; not oracle, see
+ * docs/reliability.md).
  */
 export type SqlDriver = (target: SqlTarget, d: Deadline) => Promise<number>;
 
@@ -48,14 +48,14 @@ export function sqlCheck(driver: SqlDriver): CheckFn {
     return withDeadline(spec.timeoutMs, signal, async (d) => {
       const rows = await driver(targetOf(spec, query), d);
       return rows > 0 ? up(`${rows} row${rows === 1 ? '' : 's'}`) : down('query returned no rows');
-    });
+    }, { maxBytes: spec.maxBytes });
   };
 }
 
 function targetOf(spec: CheckSpec, query: string): SqlTarget {
   return {
     host: spec.realAddress, port: spec.checkPort, user: spec.login, password: spec.passwd,
-    database: spec.database, query, maxBytes: spec.maxBytes,
+    database: spec.database, query,
   };
 }
 

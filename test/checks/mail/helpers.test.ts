@@ -6,6 +6,7 @@ import { heloName } from '../../../src/checks/mail/smtp.js';
 import { ldapUrl, reason as ldapReason, searchBase } from '../../../src/checks/ldap.js';
 import { BoundedSink, credentials } from '../../../src/checks/ftp.js';
 import { InvalidCredentialsError } from 'ldapts';
+import { ByteBudget } from '../../../src/checks/lib/byte-budget.js';
 
 describe('check helpers', () => {
   it('quoted escapes IMAP quoted strings', () => {
@@ -41,9 +42,11 @@ describe('check helpers', () => {
     assert.deepEqual(credentials('bob', 'pw', { hostname: 'lvs1' }), { user: 'bob', password: 'pw' });
   });
 
-  it('BoundedSink keeps at most its limit and reports once', async () => {
+  it('BoundedSink keeps what its budget allows (after the control bytes) and reports once', async () => {
     let full = 0;
-    const sink = new BoundedSink(5, () => { full++; });
+    const budget = new ByteBudget(7);
+    budget.take(2); // the control connection's replies came first
+    const sink = new BoundedSink(budget, () => { full++; });
     sink.write(Buffer.from('abc'));
     sink.write(Buffer.from('defgh'));
     sink.write(Buffer.from('ij'));
