@@ -11,6 +11,9 @@ import { decodeMessages, parseAttrs } from '../../src/ipvs/netlink.js';
 import type { IpvsDest, IpvsService } from '../../src/ipvs/types.js';
 import { isLdError } from '../../src/util/errors.js';
 
+// A fixed seed keeps every run of the suite the same (no flaky test); change it to explore.
+const SEED = 20261207;
+
 const DECODERS: readonly [string, (b: Buffer) => unknown][] = [
   ['decodeMessages', decodeMessages], ['parseAttrs', parseAttrs], ['decodeService', decodeService],
   ['decodeDest v4', (b) => decodeDest(b, 4)], ['decodeDest v6', (b) => decodeDest(b, 6)],
@@ -94,7 +97,7 @@ test('fuzz: every IPVS decoder returns a value or LD_ERR_NETLINK_MALFORMED on ho
       if (bug !== undefined) throw new Error(bug);
       try { decode(buf); } catch { typed++; }
     }
-  }), { numRuns: 5000 });
+  }), { numRuns: 5000, seed: SEED });
   // The inputs must reach the error paths, or this proves little.
   assert.ok(typed > 5000, `only ${typed} typed errors`);
 });
@@ -102,9 +105,11 @@ test('fuzz: every IPVS decoder returns a value or LD_ERR_NETLINK_MALFORMED on ho
 test('fuzz: the well-formed replies decode to what was encoded (the generator is sound)', () => {
   fc.assert(fc.property(service, (s) => {
     const got = decodeService(attrsOf(frameRequest(encodeOp({ op: 'addService', service: s }), { family: 0x20, seq: 1 })));
-    assert.deepEqual({ ...got.key }, { ...s.key });
+    // The encoder takes any IPv6 spelling; the decoder prints the canonical one (zeros compressed).
+    const canon = (k: typeof s.key) => ('address' in k && k.family === 6 ? { ...k, address: new URL(`http://[${k.address}]/`).hostname.slice(1, -1) } : { ...k });
+    assert.deepEqual(canon(got.key), canon(s.key));
     assert.equal(got.scheduler, s.scheduler);
-  }), { numRuns: 500 });
+  }), { numRuns: 500, seed: SEED });
 });
 
 test('a short WEIGHT attribute is a typed error or a value, not a RangeError (was one)', () => {
