@@ -9,6 +9,6 @@ export interface ConfigApi {
   resolveConfigPath(arg: string, opts?: { confDirs?: readonly string[]; cwd?: string }): string | undefined;
   loadConfig(file: string, opts?: { name?: string }): Promise<LoadResult>;
   /** loadConfigText loads content already read (the daemon's settled read) as `file`. */
-  loadConfigText(text: string, file: string, opts?: { name?: string }): Promise<LoadResult>;
+  loadConfigText(text: string, file: string, opts?: { name?: string; readableByOthers?: boolean }): Promise<LoadResult>;
   summarize(config: Config): string;
 }

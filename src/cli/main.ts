@@ -64,4 +64,8 @@ const outcome = await runCli({
   command: { execPath: process.execPath, execArgv: process.execArgv, script: scriptPath() },
   rawArgs: process.argv.slice(2),
 });
-if (outcome !== 'foreground') process.exit(outcome);
+// Exit once stdout and stderr are flushed: on a pipe the writes are asynchronous, and an
+// immediate exit cut a long configtest summary (200,000 reals) short.
+if (outcome !== 'foreground') {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(outcome)));
+}

@@ -11,6 +11,7 @@
  * line (ready, or the startup error) and closes it; `start` exits 0 only on "ready".
  */
 import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import type { Config } from '../config/model.js';
 import type { TimerHandle } from '../util/clock.js';
 import { runDaemon, type DaemonHost, type DaemonOptions, type Readiness } from '../daemon/daemon.js';
@@ -73,6 +74,11 @@ interface DaemonRun {
   readonly onState?: DaemonOptions['onState'];
 }
 
+/** readableByOthers: mode o+r, so the loader warns about the secrets in it (false if unknown). */
+function readableByOthers(file: string): boolean {
+  try { return (statSync(file).mode & 0o004) !== 0; } catch { return false; }
+}
+
 /**
  * runAsDaemon makes this process the daemon (foreground, detached child, or under systemd) with
  * the handles every path shares; resolves once it is up or has exited on a startup error.
@@ -81,7 +87,9 @@ export function runAsDaemon(deps: CliDeps, settings: Settings, run: DaemonRun): 
   guardCrashes(run.logger, run.pidFile, deps.pid);
   return runDaemon({
     config: run.config,
-    loadConfig: (file, o) => (o.text !== undefined ? deps.configApi.loadConfigText(o.text, file, o) : deps.configApi.loadConfig(file, o)),
+    loadConfig: (file, o) => (o.text !== undefined
+      ? deps.configApi.loadConfigText(o.text, file, { ...o, readableByOthers: readableByOthers(file) })
+      : deps.configApi.loadConfig(file, o)),
     openLogger: run.openLogger,
     logger: run.logger,
     engineFactory: deps.engineFactory,

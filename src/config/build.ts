@@ -100,7 +100,6 @@ export async function buildVirtual(ctx: BuildCtx, v: VirtualDraft): Promise<Virt
   const login = v.login ?? (v.service === 'ftp' ? 'anonymous' : v.service === 'sip' ? me : V.login);
   const passwd = v.passwd ?? (v.service === 'ftp' ? me : V.passwd);
   const t = effectiveTimeouts({ vCheck: v.checktimeout, vNegotiate: v.negotiatetimeout, gCheck: g.checktimeout, gNegotiate: g.negotiatetimeout });
-  const fork = g.fork ?? G.fork;
 
   return defined<VirtualService>({
     id: virtualId(v.protocol, v.family, ep.address, port, v.fwmark),
@@ -111,8 +110,9 @@ export async function buildVirtual(ctx: BuildCtx, v: VirtualDraft): Promise<Virt
     checkcount: v.checkcount ?? g.checkcount ?? G.checkcount,
     failurecount: v.failurecount ?? g.failurecount ?? G.failurecount,
     risecount: v.risecount ?? V.risecount,
-    // ldirectord L1804: a per-virtual checkinterval is only honoured with fork=yes.
-    checkinterval: (fork ? v.checkinterval : undefined) ?? g.checkinterval ?? G.checkinterval,
+    // ldirectord L1804 honoured a per-virtual checkinterval only with fork=yes; here every probe
+    // has its own timer whatever fork says, so it is always honoured (docs/compatibility.md).
+    checkinterval: v.checkinterval ?? g.checkinterval ?? G.checkinterval,
     checkport: v.checkport, request: v.request ?? V.request, receive: v.receive ?? V.receive,
     httpmethod: v.httpmethod ?? V.httpmethod, virtualhost: v.virtualhost,
     login, passwd, database: v.database ?? V.database, secret: v.secret ?? V.secret,

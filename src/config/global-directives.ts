@@ -35,7 +35,7 @@ function execute(ctx: Ctx, d: Directive, g: GlobalDraft): void {
     ctx.diags.error(d.line, d.key, 'execute needs a configuration name or path');
     return;
   }
-  if (!g.execute.includes(name)) g.execute.push(name);
+  g.execute.push(name); // duplicates are dropped once, in validate (includes() here was O(n^2))
 }
 
 const deprecated = (instead: string): Handler => (ctx, d) =>

@@ -3,7 +3,7 @@
  * complete list of diagnostics), summarise it. Config knows no runtime: it opens no log or
  * monitor file and talks to no kernel; it only reads the file, the services file and DNS.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { DEFAULTS } from './defaults.js';
@@ -32,6 +32,8 @@ export interface LoadOptions {
   readonly services?: ServiceTable;
   /** HOSTNAME used in the ftp/sip login defaults (default os.hostname()). */
   readonly hostname?: string;
+  /** The file is readable by others (mode & 0o004): secrets in it get a warning at their line. */
+  readonly readableByOthers?: boolean;
 }
 
 /** loadConfigText loads a config from text; `file` is used for positions and Config.file. */
@@ -40,6 +42,7 @@ export async function loadConfigText(text: string, file: string, opts: LoadOptio
   const names = new Names(opts.resolver ?? dnsResolver, services);
   return validate(parse(file, text), {
     names, hostname: opts.hostname ?? osHostname(), name: opts.name ?? basename(file),
+    readableByOthers: opts.readableByOthers ?? false,
   });
 }
 
@@ -47,11 +50,13 @@ export async function loadConfigText(text: string, file: string, opts: LoadOptio
 export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<LoadResult> {
   const abs = resolve(file);
   let text: string;
+  let readableByOthers = false;
   try {
     text = await readFile(abs, 'utf8');
+    readableByOthers = ((await stat(abs)).mode & 0o004) !== 0;
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     return { ok: false, diagnostics: [{ severity: 'error', file: abs, line: 0, directive: '', message: `can not open file ${abs}: ${reason}` }] };
   }
-  return loadConfigText(text, abs, opts);
+  return loadConfigText(text, abs, { readableByOthers, ...opts });
 }

@@ -11,7 +11,15 @@ export type Token =
   | { readonly kind: 'blank'; readonly line: number }
   | { readonly kind: 'directive'; readonly line: number; readonly indent: Indent;
       readonly key: string; readonly value: string | undefined }
-  | { readonly kind: 'junk'; readonly line: number; readonly indent: Indent; readonly text: string };
+  | { readonly kind: 'junk'; readonly line: number; readonly indent: Indent; readonly text: string }
+  | { readonly kind: 'oversized'; readonly line: number; readonly indent: Indent; readonly length: number };
+
+/**
+ * MAX_LINE_CHARS bounds one line. No directive needs more (a real line with its request and
+ * receive strings is a few hundred characters); a longer line is a mistake or an attack, and
+ * is reported by its length instead of being echoed back in a diagnostic.
+ */
+export const MAX_LINE_CHARS = 65536;
 
 const KEY_RE = /^([A-Za-z][A-Za-z0-9_-]*)\s*(?:=(.*))?$/;
 
@@ -45,6 +53,10 @@ export function lex(text: string): Token[] {
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   lines.forEach((raw, i) => {
     const line = i + 1;
+    if (raw.length > MAX_LINE_CHARS) {
+      out.push({ kind: 'oversized', line, indent: indentOf(raw).indent, length: raw.length });
+      return;
+    }
     // ldirectord L1404: /^\s*#/ lines are skipped everywhere and do not end a block.
     if (/^\s*#/.test(raw)) return;
     const body = stripComment(raw);

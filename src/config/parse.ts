@@ -3,9 +3,16 @@
  * pure: no defaults, no value checks, no name resolution. Misplaced lines become SyntaxProblems.
  */
 import type { Ast, Directive, SyntaxProblem, VirtualBlock } from './ast.js';
-import { lex } from './lexer.js';
+import { lex, MAX_LINE_CHARS } from './lexer.js';
 
 const VIRTUAL_KEYS = new Set(['virtual', 'virtual6']);
+
+const EXCERPT_CHARS = 60;
+
+/** excerpt quotes a bad line, shortened so a long one does not flood the log or the terminal. */
+function excerpt(text: string): string {
+  return text.length <= EXCERPT_CHARS ? `"${text}"` : `"${text.slice(0, EXCERPT_CHARS)}..." (${text.length} characters)`;
+}
 
 /** parse builds the Ast of one file's text. */
 export function parse(file: string, text: string): Ast {
@@ -23,9 +30,12 @@ export function parse(file: string, text: string): Ast {
       close();
       continue;
     }
-    if (t.kind === 'junk') {
+    if (t.kind === 'junk' || t.kind === 'oversized') {
+      // An indented bad line stays in its block, so the lines after it are not misreported.
       if (t.indent !== 'block' || !block) close();
-      problems.push({ line: t.line, directive: '', message: `cannot parse "${t.text}": expected key=value` });
+      const message = t.kind === 'junk' ? `cannot parse ${excerpt(t.text)}: expected key=value`
+        : `line is ${t.length} characters long; at most ${MAX_LINE_CHARS} are allowed`;
+      problems.push({ line: t.line, directive: '', message });
       continue;
     }
     const d: Directive = { key: t.key, value: t.value, line: t.line };

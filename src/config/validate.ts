@@ -21,7 +21,12 @@ export interface ValidateOptions {
   readonly hostname: string;
   /** CFGNAME. */
   readonly name: string;
+  /** The file is readable by others: directives that carry a secret get a warning. */
+  readonly readableByOthers?: boolean;
 }
+
+// Directives whose value is a credential (checks' passwords, the RADIUS shared secret).
+const SECRET_KEYS = new Set(['passwd', 'secret']);
 
 // Keys that may be repeated without a warning.
 const REPEATABLE = new Set(['real', 'real6', 'execute']);
@@ -57,7 +62,7 @@ function globalConfig(g: GlobalDraft): GlobalConfig {
     autoreload: g.autoreload ?? G.autoreload,
     callback: g.callback,
     logfile: g.logfile ?? G.logfile,
-    execute: [...g.execute],
+    execute: [...new Set(g.execute)],
     fork: g.fork ?? G.fork,
     supervised: g.supervised ?? G.supervised,
     quiescent: g.quiescent ?? G.quiescent,
@@ -102,6 +107,14 @@ export async function validate(ast: Ast, opts: ValidateOptions): Promise<LoadRes
     if (header) drafts.push(draft);
   }
 
+  if (opts.readableByOthers) {
+    for (const d of ast.virtuals.flatMap((b) => b.body)) {
+      if (SECRET_KEYS.has(d.key)) {
+        diags.warn(d.line, d.key, `${d.key} holds a secret and the file is readable by other users: chmod o-r ${ast.file}`);
+      }
+    }
+  }
+
   const fork = global.fork ?? DEFAULTS.global.fork;
   const bctx: BuildCtx = { ...ctx, names: opts.names, hostname: opts.hostname, global };
   await checkGlobalFallbacks(bctx);
@@ -109,7 +122,9 @@ export async function validate(ast: Ast, opts: ValidateOptions): Promise<LoadRes
   const ids = new Map<string, number>();
   for (const draft of drafts) {
     if (!fork && draft.checkinterval !== undefined) {
-      diags.warn(draft.checkintervalLine ?? draft.line, 'checkinterval', 'checkinterval in a virtual service is ignored when fork=no (the global checkinterval is used)');
+      // Honoured in every mode (every probe has its own timer; fork means nothing here), so the
+      // warning tells an admin coming from the original, which ignored it with fork=no.
+      diags.warn(draft.checkintervalLine ?? draft.line, 'checkinterval', 'checkinterval in a virtual service is honoured also with fork=no (the original ignored it and used the global checkinterval)');
     }
     const vs = await buildVirtual(bctx, draft);
     if (!vs) continue;

@@ -7,7 +7,7 @@
  * A kept-open descriptor would need a reopen-on-rotate dance (stat + compare inode per line)
  * to get the same property.
  */
-import { appendFileSync, closeSync, openSync } from 'node:fs';
+import { appendFailure, appendNoFollowSync } from '../util/append-no-follow.js';
 import { LdError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
 import type { ClosableLogger } from './logger.js';
@@ -29,16 +29,17 @@ export interface FileLogOptions {
  */
 export function openFileLogger(opts: FileLogOptions): ClosableLogger {
   try {
-    closeSync(openSync(opts.path, 'a', 0o644));
+    // Never through a symlink (a dangling one would create its target): O_NOFOLLOW.
+    appendNoFollowSync(opts.path, '');
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new LdError('LD_ERR_LOGFILE', `Can not open logfile ${opts.path}: ${err.code ?? err.message}`, { cause: e });
+    throw new LdError('LD_ERR_LOGFILE', `Can not open logfile ${opts.path}: ${appendFailure(e)}`, { cause: e });
   }
   const write = (msg: string): void => {
     const line = `[${ctime(opts.clock.now())}|${opts.name}|${opts.pid}] ${msg}\n`;
     try {
-      appendFileSync(opts.path, line, { mode: 0o644 });
+      appendNoFollowSync(opts.path, line);
     } catch {
+      // A symlink planted after start is refused here too; the line goes to the fallback.
       opts.fallback(`${msg}\n`);
     }
   };

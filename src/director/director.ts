@@ -15,11 +15,12 @@ import { destKey } from './diff.js';
 import { desiredFor, fallbackDest, realDest, serviceKeyOf, type DesiredService } from './desired.js';
 import { Alerts, nodemailerSend } from './email.js';
 import { describeOp } from './events.js';
-import { spawnExec } from './exec.js';
+import { fallbackArgv, spawnExec } from './exec.js';
 import { Maintenance } from './maintenance.js';
 import { monitorLine, monitorLogs } from './monitor.js';
 import { Reconciler, opKey } from './reconciler.js';
 import { serviceKeyString } from '../ipvs/key.js';
+import { appendFailure, appendNoFollow } from '../util/append-no-follow.js';
 import { Scheduler, spreadFor, type ProbeResult } from './scheduler.js';
 import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef, type ReceiveMemo } from './spec.js';
 import { ADOPTED, UNKNOWN, evalVirtual, step, type HealthEvent, type RealHealth, type VirtualHealth } from './state.js';
@@ -394,7 +395,8 @@ export class DirectorEngine implements Director {
     }
     if (v.monitorfile && monitorLogs(r.forced ? 'maintenance' : e.probe.spec.kind, r.up)) {
       const line = monitorLine(now, this.pid, e.realId, r.up, r.message);
-      const append = this.deps.fs ? this.deps.fs.appendFile(v.monitorfile, line) : fsp.appendFile(v.monitorfile, line);
+      // Never through a symlink planted where the monitorfile goes (O_NOFOLLOW; util/append-no-follow.ts).
+      const append = this.deps.fs ? this.deps.fs.appendFile(v.monitorfile, line) : appendNoFollow(v.monitorfile, line);
       const file = v.monitorfile;
       // Logged once per outage, not once per check (thousands of lines a minute otherwise).
       append.then(() => {
@@ -402,7 +404,7 @@ export class DirectorEngine implements Director {
       }, (err: unknown) => {
         if (this.monitorFailing.has(file)) return;
         this.monitorFailing.add(file);
-        this.deps.logger.error(`Error writing to monitorfile '${file}': ${err instanceof Error ? err.message : String(err)}`);
+        this.deps.logger.error(`Error writing to monitorfile '${file}': ${appendFailure(err)}`);
       });
     }
     // The virtual is evaluated in the next write pass, so results of one tick (e.g. one real
@@ -437,9 +439,10 @@ export class DirectorEngine implements Director {
     const cmd = ve.v.fallbackcommand;
     if (!cmd) return;
     const target = ve.v.protocol === 'fwm' ? String(ve.v.fwmark) : hostPort(ve.v.family, ve.v.address ?? '', ve.v.port);
-    const line = `${cmd} ${start ? 'start' : 'stop'} ${target} ${ve.v.protocol}`;
+    const args = [start ? 'start' : 'stop', target, ve.v.protocol];
+    const line = `${cmd} ${args.join(' ')}`;
     this.deps.logger.info(`Running fallbackcommand: ${line}`);
-    (this.deps.exec ?? spawnExec)(['/bin/sh', '-c', line]).then((code) => {
+    (this.deps.exec ?? spawnExec)(fallbackArgv(cmd, args)).then((code) => {
       if (code !== 0) this.deps.logger.error(`fallbackcommand exited with ${code}: ${line}`);
     }, (err: unknown) => this.deps.logger.error(`fallbackcommand failed: ${String(err)}`));
   }

@@ -20,3 +20,14 @@ export function spawnExec(argv: readonly string[]): Promise<number> {
     });
   });
 }
+
+/**
+ * fallbackArgv is how fallbackcommand runs. Its text is a shell command line by the original's
+ * contract (system("$cmd start ..."), L3520): admins write `/etc/init.d/x` or `a && b`, so the
+ * admin's text goes to /bin/sh as written. What we append (action, vip:port, protocol) is passed
+ * as positional parameters behind "$@", never spliced into the line: an IPv6 `[2001:db8::1]:80`
+ * was an unquoted glob pattern there.
+ */
+export function fallbackArgv(cmd: string, args: readonly string[]): string[] {
+  return ['/bin/sh', '-c', `${cmd} "$@"`, 'sh', ...args];
+}

@@ -57,7 +57,8 @@ export class Reconciler {
   plan(desired: readonly DesiredService[], remove: readonly ServiceKey[] = []): IpvsOp[] {
     const ops: IpvsOp[] = [];
     for (const k of remove) if (this.cache.has(serviceKeyString(k))) ops.push({ op: 'delService', key: k });
-    for (const d of desired) ops.push(...diffService(d, this.cache.get(d.keyStr)));
+    // A loop, not push(...spread): a service with 200,000 reals would overflow the stack.
+    for (const d of desired) for (const op of diffService(d, this.cache.get(d.keyStr))) ops.push(op);
     return ops;
   }
 

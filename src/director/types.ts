@@ -66,7 +66,7 @@ export interface DirectorDeps {
   readonly runCheck: CheckFn;
   readonly hostname?: string;
   readonly sendMail?: (msg: MailMessage) => Promise<void>;
-  /** Runs argv (fallbackcommand goes through ['/bin/sh', '-c', line]); resolves with the exit code. */
+  /** Runs argv (fallbackcommand goes through /bin/sh, see fallbackArgv); resolves with the exit code. */
   readonly exec?: (argv: readonly string[]) => Promise<number>;
   readonly fs?: DirectorFs;
   /** Reverse lookup for maintenancedir names (dns.reverse by default). */

@@ -14,12 +14,13 @@ import { parseAttrs } from './netlink.js';
 import type { IpvsDest, IpvsFamily, IpvsForward, IpvsInfo, IpvsProtocol, IpvsService, IpvsStats, IpvsTimeouts, ServiceKey } from './types.js';
 import type { IpvsSyncDaemon } from './codec.js';
 
-const bad = (what: string): LdError => new LdError('LD_ERR_INTERNAL', `malformed IPVS reply: ${what}`);
+const bad = (what: string): LdError => new LdError('LD_ERR_NETLINK_MALFORMED', `malformed IPVS reply: ${what}`);
 
 const u8 = (b: Buffer | undefined): number | undefined => (b && b.length >= 1 ? b.readUInt8(0) : undefined);
 const u16 = (b: Buffer | undefined): number | undefined => (b && b.length >= 2 ? b.readUInt16LE(0) : undefined);
 const be16 = (b: Buffer | undefined): number | undefined => (b && b.length >= 2 ? b.readUInt16BE(0) : undefined);
 const u32 = (b: Buffer | undefined): number | undefined => (b && b.length >= 4 ? b.readUInt32LE(0) : undefined);
+const s32 = (b: Buffer | undefined): number | undefined => (b && b.length >= 4 ? b.readInt32LE(0) : undefined);
 const str = (b: Buffer | undefined): string | undefined => {
   if (!b) return undefined;
   const nul = b.indexOf(0);
@@ -117,7 +118,8 @@ export function decodeDestNest(nest: Buffer, svcFamily: IpvsFamily): IpvsDest {
     family,
     forward,
     // WEIGHT is an int in the kernel; read it signed so a (rejected) negative never shows as 4e9.
-    weight: a.get(DestAttr.WEIGHT)?.readInt32LE(0) ?? 0,
+    // A WEIGHT shorter than 4 bytes is absent (readInt32LE threw a RangeError on it).
+    weight: s32(a.get(DestAttr.WEIGHT)) ?? 0,
     upperThreshold: u32(a.get(DestAttr.U_THRESH)) ?? 0,
     lowerThreshold: u32(a.get(DestAttr.L_THRESH)) ?? 0,
     ...(tunnel ? { tunType, tunPort: be16(a.get(DestAttr.TUN_PORT)) ?? 0, tunFlags: u16(a.get(DestAttr.TUN_FLAGS)) ?? 0 } : {}),

@@ -66,7 +66,7 @@ function familyId(r: NlResult): number {
   if (r.ok) {
     const id = parseAttrs(r.messages[0]?.attrs ?? Buffer.alloc(0)).get(CtrlAttr.FAMILY_ID);
     if (id && id.length >= 2) return id.readUInt16LE(0);
-    throw new LdError('LD_ERR_INTERNAL', 'generic netlink controller reply without a family id');
+    throw new LdError('LD_ERR_NETLINK_MALFORMED', 'generic netlink controller reply without a family id');
   }
   if (r.error) throw r.error;
   if (r.errno === os.errno.ENOENT) throw new LdError('LD_ERR_IPVS_UNAVAILABLE', IPVS_UNAVAILABLE_MESSAGE);
@@ -157,7 +157,7 @@ export class NetlinkIpvs implements IpvsHandle {
 
   private single(msgs: readonly NlData[]): Buffer {
     const m = msgs[0];
-    if (!m) throw new LdError('LD_ERR_INTERNAL', 'IPVS reply without data');
+    if (!m) throw new LdError('LD_ERR_NETLINK_MALFORMED', 'IPVS reply without data');
     return m.attrs;
   }
 }

@@ -78,7 +78,7 @@ export function parseAttrs(buf: Buffer): Map<number, Buffer> {
     const len = buf.readUInt16LE(off);
     const type = buf.readUInt16LE(off + 2) & NLA_TYPE_MASK;
     if (len < NLA_HDRLEN || off + len > buf.length) {
-      throw new LdError('LD_ERR_INTERNAL', `malformed netlink attribute at offset ${off} (len ${len}, ${buf.length} bytes)`);
+      throw new LdError('LD_ERR_NETLINK_MALFORMED', `malformed netlink attribute at offset ${off} (len ${len}, ${buf.length} bytes)`);
     }
     out.set(type, buf.subarray(off + NLA_HDRLEN, off + len));
     off += align4(len);
@@ -130,7 +130,7 @@ export function decodeMessages(buf: Buffer): NlMessage[] {
   while (off + NLMSG_HDRLEN <= buf.length) {
     const len = buf.readUInt32LE(off);
     if (len < NLMSG_HDRLEN || off + len > buf.length) {
-      throw new LdError('LD_ERR_INTERNAL', `malformed netlink message at offset ${off} (len ${len}, ${buf.length} bytes)`);
+      throw new LdError('LD_ERR_NETLINK_MALFORMED', `malformed netlink message at offset ${off} (len ${len}, ${buf.length} bytes)`);
     }
     const type = buf.readUInt16LE(off + 4);
     const flags = buf.readUInt16LE(off + 6);

@@ -21,6 +21,7 @@ export type LdErrorCode =
   | 'LD_ERR_NETLINK_TIMEOUT'   // no reply within the request's deadline
   | 'LD_ERR_NETLINK_CLOSED'    // socket closed or reset under a pending request
   | 'LD_ERR_NETLINK_BUSY'      // queue bound exceeded
+  | 'LD_ERR_NETLINK_MALFORMED' // a reply that does not parse: lying lengths, truncated, missing fields
   | 'LD_ERR_CHECK'
   | 'LD_ERR_RESPONSE_LIMIT'   // a check read more than maxresponsebytes (lib/byte-budget.ts)
   | 'LD_ERR_EXEC'

@@ -67,6 +67,21 @@ test('configtest on a valid config prints the summary, exit 0, starts nothing', 
   } finally { sb.cleanup(); }
 });
 
+test('configtest prints the whole summary of 196,608 reals through a pipe, exit 0', { timeout: 120_000 }, async () => {
+  // Two bugs met here: push(...reals) overflowed the stack, and an exit before the pipe drained
+  // cut the summary short.
+  const sb = new Sandbox();
+  try {
+    const ranges = [0, 1, 2].map((b) => `\treal=10.${b}.0.0->10.${b}.255.255:80 gate\n`).join('');
+    sb.writeConfig('big', `virtual=127.0.0.1:80\n${ranges}`);
+    const r = await sb.ldirectord(['big', 'configtest'], { timeoutMs: 100_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const reals = r.stdout.split('\n').filter((l) => l.startsWith('    real '));
+    assert.equal(reals.length, 3 * 65536);
+    assert.equal(reals.at(-1), '    real 10.2.255.255:80 gate weight 1');
+  } finally { sb.cleanup(); }
+});
+
 test('configtest on a broken config prints every diagnostic with file:line, exit 2', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   try {

@@ -117,7 +117,7 @@ for (const c of errs) test(`directive error: ${c.desc}`, () => checkErrors(c));
 
 const warns: { desc: string; cf: string; want: [number, string, string][] }[] = [
   { desc: 'checkcount is deprecated', cf: V('checkcount=3'), want: [[3, 'checkcount', 'deprecated']] },
-  { desc: 'checkinterval with fork=no', cf: V('checkinterval=3'), want: [[3, 'checkinterval', 'ignored when fork=no']] },
+  { desc: 'checkinterval with fork=no', cf: V('checkinterval=3'), want: [[3, 'checkinterval', 'honoured also with fork=no (the original ignored it']] },
   { desc: 'ops on tcp', cf: V('ops=yes'), want: [[3, 'ops', 'only meaningful for udp']] },
   { desc: 'netmask without persistent', cf: V('netmask=255.255.255.0'), want: [[3, 'netmask', 'only used together with persistent']] },
   { desc: 'hysteresis without quorum', cf: V('hysteresis=2'), want: [[3, 'hysteresis', 'no effect without quorum']] },

@@ -80,3 +80,20 @@ test('loadConfig: reads a file, name is its basename unless given', async () => 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a config readable by others that holds passwd/secret gets a warning at each secret line; mode 0640 none', async () => {
+  const { mkdtempSync, writeFileSync, chmodSync, rmSync } = await import('node:fs');
+  const dir = mkdtempSync(join(tmpdir(), 'ld-cfmode-'));
+  try {
+    const file = join(dir, 'pw.cf');
+    writeFileSync(file, 'virtual=192.0.2.1:110\n\treal=192.0.2.2:110 gate\n\tservice=pop\n\tpasswd="hunter2"\n\nvirtual=192.0.2.1:1812\n\tprotocol=udp\n\treal=192.0.2.3:1812 gate\n\tsecret="s3"\n');
+    chmodSync(file, 0o644);
+    const r = await loadConfig(file, { services: SERVICES });
+    assert.ok(r.ok);
+    const w = r.warnings.filter((d) => /readable by other users/.test(d.message)).map((d) => [d.file, d.line, d.directive]);
+    assert.deepEqual(w, [[file, 4, 'passwd'], [file, 9, 'secret']]);
+    chmodSync(file, 0o640);
+    const r2 = await loadConfig(file, { services: SERVICES });
+    assert.ok(r2.ok && !r2.warnings.some((d) => /readable by other users/.test(d.message)));
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});

@@ -18,7 +18,7 @@ const fields: FieldCase[] = [
   { desc: 'checkinterval', cf: 'checkinterval=3\n', want: { [`${g}.checkinterval`]: 3 } },
   { desc: 'checkinterval flows into virtuals', cf: 'checkinterval=3\n' + V(), want: { [`${v}.checkinterval`]: 3 } },
   { desc: 'per-virtual checkinterval with fork=yes', cf: 'fork=yes\ncheckinterval=3\n' + V('checkinterval=7'), want: { [`${v}.checkinterval`]: 7, [`${g}.fork`]: true } },
-  { desc: 'per-virtual checkinterval ignored with fork=no', cf: 'checkinterval=3\n' + V('checkinterval=7'), want: { [`${v}.checkinterval`]: 3 } },
+  { desc: 'per-virtual checkinterval honoured with fork=no (original: ignored)', cf: 'checkinterval=3\n' + V('checkinterval=7'), want: { [`${v}.checkinterval`]: 7 } },
   { desc: 'checkcount/failurecount inherited', cf: 'checkcount=2\nfailurecount=4\n' + V(), want: { [`${v}.checkcount`]: 2, [`${v}.failurecount`]: 4 } },
   { desc: 'failurecount overridden', cf: 'failurecount=4\n' + V('failurecount=2'), want: { [`${v}.failurecount`]: 2 } },
   { desc: 'autoreload', cf: 'autoreload=yes\n', want: { [`${g}.autoreload`]: true } },

@@ -43,6 +43,11 @@ const errs: ErrorCase[] = [
   { desc: 'virtual inside a block', cf: V('virtual=192.0.2.9:80'), want: [[3, 'virtual', 'global directive']] },
   { desc: 'directive without =', cf: 'checkinterval\n', want: [[1, 'checkinterval', 'expected checkinterval=value']] },
   { desc: 'a comment cut inside an unclosed quote stays an error', cf: V('request="/a'), want: [[3, 'request', 'double-quoted']] },
+  { desc: 'a line over 64 Ki characters is refused by its length; its block goes on',
+    cf: `virtual=192.0.2.1:80\n\tcomment=${'x'.repeat(65536)}\n\tscheduler=bad!\n`,
+    want: [[2, '', 'line is 65545 characters long; at most 65536'], [3, 'scheduler', 'lowercase letters']] },
+  { desc: 'a long comment-only line counts too', cf: `#${' '.repeat(65536)}\n`, want: [[1, '', 'at most 65536']] },
+  { desc: 'a junk line is echoed shortened', cf: `${'!'.repeat(300)}\n`, want: [[1, '', /^cannot parse "!{60}\.\.\." \(300 characters\): expected key=value$/]] },
 ];
 
 for (const c of fields) test(`lexical ok: ${c.desc}`, () => checkFields(c));

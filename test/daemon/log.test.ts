@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ctime, syslogTime } from '../../src/daemon/ctime.js';
@@ -46,6 +46,32 @@ test('file logger: unopenable file is LD_ERR_LOGFILE; a later write failure fall
     rmSync(dir, { recursive: true, force: true });
     log.info('lost?');
     assert.deepEqual(fell, ['lost?\n']);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('file logger: a symlink (to a file, or dangling) is refused at open and at every write; nothing written through it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-log-'));
+  try {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    const opts = (path: string) => ({ path, name: 'w', pid: 1, clock: manualClock(), fallback: () => {} });
+    symlinkSync(victim, join(dir, 'to-file.log'));
+    symlinkSync(join(dir, 'created'), join(dir, 'dangling.log'));
+    for (const f of ['to-file.log', 'dangling.log']) {
+      assert.throws(() => openFileLogger(opts(join(dir, f))),
+        (e) => isLdError(e, 'LD_ERR_LOGFILE') && /Can not open logfile .*symbolic link, refused/.test(e.message), f);
+    }
+    // Planted after start (between two writes): the line goes to the fallback instead.
+    const path = join(dir, 'later.log');
+    const fell: string[] = [];
+    const log = openFileLogger({ ...opts(path), fallback: (l) => fell.push(l) });
+    log.info('before');
+    rmSync(path);
+    symlinkSync(victim, path);
+    log.info('after');
+    assert.deepEqual(fell, ['after\n']);
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.equal(existsSync(join(dir, 'created')), false);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 

@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDirector } from '../../src/director/index.js';
+import { fallbackArgv, spawnExec } from '../../src/director/exec.js';
 import type { MailMessage } from '../../src/director/index.js';
 import { MemoryIpvs } from '../../src/ipvs/memory.js';
 import { memoryLogger } from '../../src/util/log.js';
@@ -18,7 +22,8 @@ function setup(cfg: Config, extra: { fs?: Map<string, string[]>; reverse?: (ip: 
   const d = createDirector(cfg, {
     ipvs, clock, logger, runCheck: check.fn, hostname: 'lb1', random: () => 0, pid: 4242,
     sendMail: async (m) => { mails.push(m); },
-    exec: async (argv) => { execs.push(argv[2]!); return 0; },
+    // The command line as the shell sees it: the script, then the positional parameters.
+    exec: async (argv) => { execs.push([argv[2]!.replace(/ "\$@"$/, ''), ...argv.slice(4)].join(' ')); return 0; },
     fs: {
       readdir: async (dir) => { const l = extra.fs?.get(dir); if (!l) throw new Error('ENOENT'); return l; },
       appendFile: async (p, data) => { files.set(p, (files.get(p) ?? '') + data); },
@@ -305,6 +310,48 @@ test('monitorfile that cannot be written (missing directory): one error line, no
   await d.stop();
 });
 
+test('monitorfile: a symlink planted in its place (to a file, or dangling) is refused, nothing written through it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-mon-'));
+  try {
+    const victim = join(dir, 'victim');
+    writeFileSync(victim, 'precious\n');
+    symlinkSync(victim, join(dir, 'mon-to-file'));
+    symlinkSync(join(dir, 'created-through-link'), join(dir, 'mon-dangling'));
+    const vs = ['mon-to-file', 'mon-dangling'].map((f, i) =>
+      virtual(`10.0.0.${i + 1}`, 80, [real('10.1.0.1')], { monitorfile: join(dir, f) }));
+    const clock = new FakeClock();
+    const logger = memoryLogger();
+    // No fs seam: the director's own file access is what is under test.
+    const d = createDirector(config(vs), {
+      ipvs: new MemoryIpvs(), clock, logger, runCheck: new ScriptedCheck(clock).fn, hostname: 'lb1', random: () => 0, pid: 1,
+      options: { driftIntervalMs: 0 },
+    });
+    await d.start();
+    await clock.advance(20_001);
+    await d.idle();
+    for (let i = 0; i < 20 && logger.lines.filter((l) => /symbolic link/.test(l)).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await d.stop();
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.equal(existsSync(join(dir, 'created-through-link')), false);
+    for (const f of ['mon-to-file', 'mon-dangling']) {
+      assert.equal(logger.lines.filter((l) => l.startsWith('error: ') && l.includes(f) && /symbolic link, refused/.test(l)).length, 1, logger.lines.join('\n'));
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test('fallbackcommand: the admin\'s text runs in /bin/sh, our arguments arrive as separate, unexpanded words', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-fbcmd-'));
+  try {
+    const out = join(dir, 'out');
+    // The admin's text may use the shell (a redirection here); a target with glob and ; stays one word.
+    const planted = `a;touch ${join(dir, 'x')} *`;
+    const code = await spawnExec(fallbackArgv(`printf '%s|' >${out}`, ['start', '[2001:db8::1]:80', planted]));
+    assert.equal(code, 0);
+    assert.equal(readFileSync(out, 'utf8'), `start|[2001:db8::1]:80|${planted}|`);
+    assert.equal(existsSync(join(dir, 'x')), false);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('a fallbackcommand that never returns blocks neither the checks, nor a reload, nor stop', async () => {
   const v = virtual('10.0.0.1', 80, [real('10.1.0.1')], { fallback: FB, fallbackcommand: '/usr/local/bin/hangs', quiescent: true });
   const clock = new FakeClock();
@@ -313,7 +360,7 @@ test('a fallbackcommand that never returns blocks neither the checks, nor a relo
   const started: string[] = [];
   const d = createDirector(config([v]), {
     ipvs, clock, logger: memoryLogger(), runCheck: check.fn, hostname: 'lb1', random: () => 0, pid: 1,
-    sendMail: async () => {}, exec: (argv) => { started.push(argv[2]!); return new Promise<number>(() => {}); },
+    sendMail: async () => {}, exec: (argv) => { started.push([argv[2]!.replace(/ "\$@"$/, ''), ...argv.slice(4)].join(' ')); return new Promise<number>(() => {}); },
     options: { fallbackCommandOnStop: true, driftIntervalMs: 0 },
   });
   await d.start();

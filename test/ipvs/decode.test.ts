@@ -116,8 +116,8 @@ test('info, config and daemon replies', () => {
 });
 
 test('malformed input is a typed error, not a crash', () => {
-  assert.throws(() => decodeMessages(h('ff000000 1c000000 00000000 00000000')), { code: 'LD_ERR_INTERNAL' });
-  assert.throws(() => parseAttrs(h('0800 0100 0000')), { code: 'LD_ERR_INTERNAL' });
-  assert.throws(() => decodeService(nla(2, Buffer.alloc(0))), { code: 'LD_ERR_INTERNAL' });
-  assert.throws(() => decodeService(nest(1, nla(1, u16(7)))), { code: 'LD_ERR_INTERNAL' });
+  assert.throws(() => decodeMessages(h('ff000000 1c000000 00000000 00000000')), { code: 'LD_ERR_NETLINK_MALFORMED' });
+  assert.throws(() => parseAttrs(h('0800 0100 0000')), { code: 'LD_ERR_NETLINK_MALFORMED' });
+  assert.throws(() => decodeService(nla(2, Buffer.alloc(0))), { code: 'LD_ERR_NETLINK_MALFORMED' });
+  assert.throws(() => decodeService(nest(1, nla(1, u16(7)))), { code: 'LD_ERR_NETLINK_MALFORMED' });
 });
