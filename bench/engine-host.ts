@@ -11,7 +11,8 @@ import { createDirector } from '../src/director/index.js';
 import { MemoryIpvs } from '../src/ipvs/memory.js';
 import { systemClock } from '../src/util/clock.js';
 import { nullLogger } from '../src/util/log.js';
-import type { Config, RealServer, VirtualService } from '../src/config/model.js';
+import type { Config } from '../src/config/model.js';
+import { syntheticConfig, tenNet } from './synthetic-config.js';
 import type { CheckFn, CheckResult } from '../src/checks/types.js';
 import type { IpvsOp, OpResult } from '../src/ipvs/types.js';
 
@@ -21,31 +22,9 @@ function arg(name: string, def: number): number {
 }
 const NV = arg('virtuals', 1000), NR = arg('reals', 10), SECONDS = arg('seconds', 30), FAILURES = arg('failures', 100);
 const HTTP = process.argv.includes('--http');
-const POS = { file: 'bench.cf', line: 1 };
-const addrOf = (n: number): string => HTTP ? `127.${1 + ((n >> 16) & 255)}.${(n >> 8) & 255}.${n & 255}` : `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+const addrOf = (n: number): string => HTTP ? `127.${1 + ((n >> 16) & 255)}.${(n >> 8) & 255}.${n & 255}` : tenNet(n);
 
-function buildConfig(): Config {
-  const virtuals: VirtualService[] = [];
-  for (let v = 0; v < NV; v++) {
-    const reals: RealServer[] = [];
-    for (let r = 0; r < NR; r++) {
-      const n = v * NR + r;
-      reals.push({ family: 4, address: addrOf(n), port: HTTP ? 18080 : 80, forward: 'gate', weight: 1, lowerThreshold: 0, upperThreshold: 0, pos: POS });
-    }
-    const address = `172.16.${v >> 8}.${v & 255}`;
-    virtuals.push({
-      id: `tcp:${address}:80`, family: 4, protocol: 'tcp', address, port: 80, reals,
-      checktype: { kind: 'negotiate' }, service: 'http', checkcommand: '/bin/true', checktimeout: 5, negotiatetimeout: 5,
-      checkcount: 1, failurecount: 1, risecount: 1, checkinterval: 1, request: '/', receive: '', httpmethod: 'GET',
-      login: '', passwd: '', database: '', secret: '', scheduler: 'wrr', ops: false, quiescent: false, cleanstop: true,
-      emailalert: [], emailalertfreq: 0, emailalertstatus: 15, httpsverify: false, hysteresis: 0, pos: POS,
-    });
-  }
-  return {
-    file: '/bench.cf', name: 'bench.cf', virtuals,
-    global: { checkinterval: 1, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true, quiescent: false, readdquiescent: false, cleanstop: true, fallbackcommandonstop: false, maxchecks: 1000, maxresponsebytes: 1 << 20 },
-  };
-}
+const buildConfig = (): Config => syntheticConfig({ virtuals: NV, realsPerVirtual: NR, quiescent: false, port: HTTP ? 18080 : 80, addressOf: addrOf });
 
 // Timestamps each applied op, so detection delay = op time - failure time.
 class TimedIpvs extends MemoryIpvs {

@@ -13,7 +13,8 @@ import type { createDirector as CreateDirector } from '../src/director/index.js'
 import { MemoryIpvs } from '../src/ipvs/memory.js';
 import { systemClock } from '../src/util/clock.js';
 import { nullLogger } from '../src/util/log.js';
-import type { Config, RealServer, VirtualService } from '../src/config/model.js';
+import type { Config } from '../src/config/model.js';
+import { syntheticConfig } from './synthetic-config.js';
 import type { CheckFn, CheckResult } from '../src/checks/types.js';
 
 function arg(name: string, def: string): string {
@@ -22,30 +23,8 @@ function arg(name: string, def: string): string {
 }
 const BASE = arg('base', '');
 const TURNS = Number(arg('turns', '14')), SECONDS = Number(arg('seconds', '3')), WARMUP = Number(arg('warmup', '4'));
-const POS = { file: 'bench.cf', line: 1 };
 
-function buildConfig(): Config {
-  const virtuals: VirtualService[] = [];
-  for (let v = 0; v < 1000; v++) {
-    const reals: RealServer[] = [];
-    for (let r = 0; r < 10; r++) {
-      const n = v * 10 + r;
-      reals.push({ family: 4, address: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`, port: 80, forward: 'gate', weight: 1, lowerThreshold: 0, upperThreshold: 0, pos: POS });
-    }
-    const address = `172.16.${v >> 8}.${v & 255}`;
-    virtuals.push({
-      id: `tcp:${address}:80`, family: 4, protocol: 'tcp', address, port: 80, reals,
-      checktype: { kind: 'negotiate' }, service: 'http', checkcommand: '/bin/true', checktimeout: 5, negotiatetimeout: 5,
-      checkcount: 1, failurecount: 1, risecount: 1, checkinterval: 1, request: '/', receive: '', httpmethod: 'GET',
-      login: '', passwd: '', database: '', secret: '', scheduler: 'wrr', ops: false, quiescent: true, cleanstop: true,
-      emailalert: [], emailalertfreq: 0, emailalertstatus: 15, httpsverify: false, hysteresis: 0, pos: POS,
-    });
-  }
-  return {
-    file: '/bench.cf', name: 'bench.cf', virtuals,
-    global: { checkinterval: 1, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true, quiescent: true, readdquiescent: false, cleanstop: true, fallbackcommandonstop: false, maxchecks: 1000, maxresponsebytes: 1 << 20 },
-  };
-}
+const buildConfig = (): Config => syntheticConfig({ virtuals: 1000, realsPerVirtual: 10, quiescent: true });
 
 const up: CheckResult = { up: true, message: '200 OK', durationMs: 0.4 };
 const down: CheckResult = { up: false, message: '500 Internal Server Error', durationMs: 0.4 };

@@ -83,6 +83,9 @@ test('HUP in the middle of a slow write loads the final content, never the torn 
     };
     await judgeEdit(hup, file, after(file), { sample: () => sample(d.ipvs), logLines: () => d.lines }, SETTLE_MS);
     assert.equal(d.lines.filter((l) => l.includes('on signal')).length, 1, 'one reload on signal');
-    assert.ok(d.lines.some((l) => l.includes(' - ignore new configuration')), 'autoreload=no: the watcher only reports the change');
+    // Whether the watcher also logs the change (and " - ignore new configuration") depends on
+    // whether its own settled read finished before the HUP's load: both are right.
+    assert.ok(!d.lines.some((l) => /has changed on disk/.test(l)) || d.lines.some((l) => l.includes(' - ignore new configuration')),
+      'autoreload=no: the watcher never reloads');
   });
 });

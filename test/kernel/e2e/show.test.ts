@@ -70,9 +70,11 @@ describe('show against the kernel table', { concurrency: false }, () => {
     assert.equal(none.code, 3, 'no daemon yet');
     const st = await ldirectord(['www', 'start'], env);
     assert.equal(st.code, 0, `${st.stderr}\n${logTail()}`);
-    const h = await until('every real checked', async () => {
+    // Checked, and the quiesced entries written (a real is 'down' between its failed check and
+    // the write of its weight 0).
+    const h = await until('every real checked and its weight written', async () => {
       const x = await show();
-      return x.virtuals[0]?.reals.every((r) => r.health !== 'pending') ? x : undefined;
+      return x.virtuals[0]?.reals.every((r) => r.health !== 'pending' && r.health !== 'down') ? x : undefined;
     });
     const by = (a: string) => h.virtuals[0]!.reals.find((r) => r.address === a)!;
     assert.deepEqual([by(GOOD).health, by(GOOD).last?.reason, by(GOOD).forward], ['up', '200 OK', 'Route']);
