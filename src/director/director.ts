@@ -465,12 +465,16 @@ export class DirectorEngine implements Director {
       this.removals = [];
       const desired: DesiredService[] = [];
       const byKey = new Map<string, VirtualEntry>();
+      // The quiesced entries this pass must add (as the pass computes them: a real that goes down
+      // while the pass is in flight is not written by it).
+      const quiesced = new Map<string, RealEntry[]>();
       for (const id of ids) {
         const ve = this.virtuals.get(id);
         if (!ve) continue;
         this.evaluate(ve);
         desired.push(desiredFor(ve.v, realInputs(ve.reals), ve.vh));
         byKey.set(ve.keyStr, ve);
+        quiesced.set(ve.keyStr, ve.reals.filter((r) => r.addQuiesced && r.health.health === 'down'));
       }
       let res;
       try {
@@ -484,7 +488,7 @@ export class DirectorEngine implements Director {
       }
       this.report(res.applied, byKey, removals);
       const failed = new Set(res.failed.map((f) => serviceKeyString(opKey(f.op))));
-      for (const ve of byKey.values()) if (!failed.has(ve.keyStr)) this.quiescedWritten(ve);
+      for (const [k, written] of quiesced) if (!failed.has(k)) this.quiescedWritten(written);
       for (const f of res.failed) {
         const ve = byKey.get(serviceKeyString(opKey(f.op)));
         // Retried by the next tick, not at once: a kernel that refuses now would make us spin.
@@ -499,9 +503,10 @@ export class DirectorEngine implements Director {
    * first check, as the original's start adds it at weight 0); after that an admin's `ipvsadm -d`
    * stands, and drift correction only fixes the entry while it is present (reference §4.5).
    */
-  private quiescedWritten(ve: VirtualEntry): void {
+  private quiescedWritten(written: readonly RealEntry[]): void {
     if (this.config.global.readdquiescent) return;
-    for (const r of ve.reals) if (r.addQuiesced && r.health.health === 'down') r.addQuiesced = false;
+    // A real that came back meanwhile needs nothing: its flag is set anew when it next goes down.
+    for (const r of written) if (r.health.health === 'down') r.addQuiesced = false;
   }
 
   private report(applied: readonly IpvsOp[], byKey: Map<string, VirtualEntry>, removals: { key: ServiceKey; vstr: string }[]): void {
