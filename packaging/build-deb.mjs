@@ -57,10 +57,13 @@ function build() {
     cpSync(join(root, 'bin/ldirectord'), at(`${priv}/bin/ldirectord`));
     chmodSync(at(`${priv}/bin/ldirectord`), 0o755);
     cpSync(join(root, 'dist/bundle'), at(`${priv}/dist/bundle`), { recursive: true });
-    // Production dependencies, native addons built against this machine's Node headers.
-    execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-      cwd: at(priv), stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, npm_config_nodedir: process.env.npm_config_nodedir ?? '/usr' },
+    // Production dependencies without their install scripts, then the native addons the
+    // checkout's own `npm ci` built (and the tests ran): the same binaries, and no second
+    // compile of re2 (minutes of CPU) for every package built.
+    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+      cwd: at(priv), stdio: ['ignore', 'inherit', 'inherit'],
     });
+    copyBuiltAddons(join(root, 'node_modules'), at(`${priv}/node_modules`));
     rmSync(at(`${priv}/package-lock.json`));
     pruneNodeModules(at(`${priv}/node_modules`));
 
@@ -103,6 +106,18 @@ function build() {
   }
 }
 
+/** copyBuiltAddons copies every `build/Release` of `from` whose package is also in `to`. */
+function copyBuiltAddons(from, to) {
+  walk(from, (path, st) => {
+    if (!st.isDirectory()) return 'keep';
+    const rel = relative(from, path);
+    if (!/(^|\/)build\/Release$/.test(rel)) return 'keep';
+    const pkgDir = join(to, rel.replace(/\/?build\/Release$/, ''));
+    if (lstatSync(pkgDir, { throwIfNoEntry: false })?.isDirectory()) cpSync(path, join(pkgDir, 'build/Release'), { recursive: true });
+    return 'skip';
+  });
+}
+
 /** pruneNodeModules drops what only building or developing a dependency needs. */
 function pruneNodeModules(dir) {
   walk(dir, (path, st) => {
@@ -111,6 +126,9 @@ function pruneNodeModules(dir) {
     // node-gyp leftovers: objects, dependency files, makefiles; the .node addon itself stays.
     if (st.isDirectory() && /\/build\/(Release\/(obj\.target|\.deps)|Release\/obj)$|\/build\/Debug$/.test(`/${rel}`)) return 'remove';
     if (st.isFile() && /\/build\/(Makefile|config\.gypi|.*\.mk)$/.test(`/${rel}`)) return 'remove';
+    // Only to build an addon: node-gyp (a dependency of re2, with gyp's Python), nan's headers,
+    // the prebuilt-download helper, and re2's vendored C++ sources (the built re2.node stays).
+    if (st.isDirectory() && /(^|\/node_modules\/)(node-gyp|nan|install-artifact-from-github|re2\/vendor)$/.test(rel)) return 'remove';
     // Type declarations and the tools of a header-only build dependency never run.
     if (st.isDirectory() && (base === '@types' || rel === 'node-addon-api/tools')) return 'remove';
     if (st.isFile() && /\.d\.[cm]?ts$/.test(base)) return 'remove';
@@ -147,8 +165,9 @@ function walk(dir, visit) {
     const path = join(dir, entry);
     const st = lstatSync(path, { throwIfNoEntry: false });
     if (!st) continue;
-    if (visit(path, st) === 'remove') { rmSync(path, { recursive: true, force: true }); continue; }
-    if (st.isDirectory()) walk(path, visit);
+    const what = visit(path, st);
+    if (what === 'remove') { rmSync(path, { recursive: true, force: true }); continue; }
+    if (what !== 'skip' && st.isDirectory()) walk(path, visit);
   }
 }
 

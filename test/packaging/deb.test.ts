@@ -71,7 +71,10 @@ test('the unpacked program runs: -v, configtest of the shipped conffile and of t
   for (const ex of ['www.cf', 'mail.cf', 'ldirectord.cf']) {
     const r = spawnSync(bin, [join(built.tree, 'usr/share/doc/ldirectord-node/examples', ex), 'configtest'], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${ex}: ${r.stderr}`);
-    assert.equal(r.stderr, '', `${ex} loads without warnings`);
+    // The examples are documentation, readable by all: the only warning allowed is the one about
+    // a readable file that holds passwords (mail.cf's login/passwd lines).
+    const other = r.stderr.split('\n').filter((l) => l !== '' && !/holds a secret and the file is readable by other users/.test(l));
+    assert.deepEqual(other, [], `${ex} loads without other warnings`);
   }
   // The addons load from the package's own node_modules (built, not only present).
   for (const mod of ['raw-socket', 'unix-dgram']) {
