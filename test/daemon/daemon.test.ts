@@ -104,14 +104,15 @@ test('HUP with a broken file logs every diagnostic and keeps the config; a later
   try {
     await runDaemon(r.opts);
     r.host.signal('SIGHUP');
-    await flush();
+    // The HUP path reads the file first (an fs call): wait for the outcome, not a number of ticks.
+    await waitFor(() => r.mem.lines.some((l) => /keeping the running configuration/.test(l)));
     assert.deepEqual(r.engine.calls, ['start'], 'engine not reloaded');
     assert.ok(r.mem.lines.includes(`error: ${file}:3: error: checkport: bad port`));
     assert.ok(r.mem.lines.includes(`error: ${file}:9: error: unknown directive`));
     assert.ok(r.mem.lines.some((l) => /keeping the running configuration/.test(l)));
     assert.deepEqual(r.host.exits, []);
     r.host.signal('SIGHUP');
-    await flush();
+    await waitFor(() => r.engine.calls.length === 2);
     assert.deepEqual(r.engine.calls, ['start', 'reload']);
     assert.equal(r.engine.configs[0], next);
     assert.deepEqual(r.opened, ['/tmp/other.log'], 'a changed logfile= is reopened');
