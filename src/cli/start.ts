@@ -147,7 +147,7 @@ function detached(inv: Invocation): Promise<StartOutcome> {
     pipe?.on('data', (d: Buffer) => { text += d.toString(); });
     pipe?.on('error', () => {});
     pipe?.on('end', () => {
-      const line = text.split('\n')[0];
+      const line = text.split('\n')[0] ?? '';
       try {
         const r = JSON.parse(line) as { ok: boolean; pid?: number; message?: string };
         if (r.ok) settle({ kind: 'started', pid: r.pid ?? child.pid ?? 0 });

@@ -23,12 +23,13 @@ export function parseFallback(ctx: Ctx, d: Directive, family: Family): FallbackS
     ctx.diags.error(d.line, d.key, `forward method must be gate, masq or ipip, got "${fwd}"`);
     return undefined;
   }
-  const bracketed = m[1].startsWith('[');
+  const host = m[1] ?? '';
+  const bracketed = host.startsWith('[');
   if (bracketed && family === 4) {
     ctx.diags.error(d.line, d.key, 'cannot use an IPv6 address here: use fallback6');
     return undefined;
   }
-  const spec: { -readonly [K in keyof FallbackSpec]: FallbackSpec[K] } = { host: m[1], forward: fwd as Forward, line: d.line };
+  const spec: { -readonly [K in keyof FallbackSpec]: FallbackSpec[K] } = { host, forward: fwd as Forward, line: d.line };
   if (m[2] !== undefined) spec.portText = m[2];
   return spec;
 }

@@ -72,7 +72,7 @@ export function lex(text: string): Token[] {
       return;
     }
     const value = m[2] === undefined ? undefined : m[2].trim();
-    out.push({ kind: 'directive', line, indent, key: m[1], value });
+    out.push({ kind: 'directive', line, indent, key: m[1] ?? '', value });
   });
   return out;
 }

@@ -49,7 +49,7 @@ export function parseRealLine(value: string): RealSpec | string {
   }
   rest = rest.slice(f[0].length);
   const spec: { -readonly [K in keyof RealSpec]: RealSpec[K] } = {
-    first: a[1], forward: f[1],
+    first: a[1] ?? '', forward: f[1],
   };
   if (a[2] !== undefined) spec.last = a[2];
   if (a[3] !== undefined) spec.portText = a[3];

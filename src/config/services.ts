@@ -20,10 +20,11 @@ export function parseServices(text: string): ServiceTable {
   for (const raw of text.split('\n')) {
     const fields = raw.replace(/#.*/, '').trim().split(/\s+/);
     if (fields.length < 2) continue;
-    const m = /^(\d+)\/(\w+)$/.exec(fields[1]);
-    if (!m) continue;
+    const [first, portProto, ...aliases] = fields;
+    const m = /^(\d+)\/(\w+)$/.exec(portProto ?? '');
+    if (!m || first === undefined) continue;
     const port = Number(m[1]);
-    for (const name of [fields[0], ...fields.slice(2)]) {
+    for (const name of [first, ...aliases]) {
       const key = `${name}/${m[2]}`;
       if (!byProto.has(key)) byProto.set(key, port);
       if (!any.has(name)) any.set(name, port);

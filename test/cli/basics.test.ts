@@ -144,8 +144,8 @@ test('every invocation logs "Invoking ldirectord invoked as:"; non-zero exits lo
     const line = /^\[(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})\|www\|(\d+)\] (.*)$/;
     assert.ok(lines.length >= 2, sb.readLog());
     for (const l of lines) assert.match(l, line);
-    assert.match(lines[0], /\] Invoking ldirectord invoked as: \S*ldirectord www status$/);
-    assert.match(lines[lines.length - 1], /\] Exiting with exit_status 3: Exiting from ldirectord status$/);
+    assert.match(lines[0] ?? '', /\] Invoking ldirectord invoked as: \S*ldirectord www status$/);
+    assert.match(lines.at(-1) ?? '', /\] Exiting with exit_status 3: Exiting from ldirectord status$/);
   } finally { sb.cleanup(); }
 });
 

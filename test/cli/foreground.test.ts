@@ -86,7 +86,7 @@ test('logfile="local0": RFC 3164 datagrams with ident ldirectord[pid] and facili
     assert.equal(r.code, 3, r.stderr);
     assert.ok(await waitFor(() => got.length >= 2), got.join('\n'));
     // local0 = 16, info = 6 -> <134>; errors (the exit status line) are err = 3 -> <131>.
-    assert.match(got[0], /^<134>\w{3} [ \d]\d \d\d:\d\d:\d\d ldirectord\[\d+\]: Invoking ldirectord invoked as: \S+ldirectord www status$/);
+    assert.match(got[0] ?? '', /^<134>\w{3} [ \d]\d \d\d:\d\d:\d\d ldirectord\[\d+\]: Invoking ldirectord invoked as: \S+ldirectord www status$/);
     assert.ok(got.some((l) => /^<131>.* ldirectord\[\d+\]: Exiting with exit_status 3: /.test(l)), got.join('\n'));
     assert.equal(sb.readLog(), '');
     // A missing socket is a startup error for start.

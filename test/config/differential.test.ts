@@ -90,28 +90,28 @@ function runPerl(dumper: string, file: string): PerlVirtual[] | number {
 const FIXED: { desc: string; cf: string; theirs: (p: PerlVirtual[] | number) => void; mine: (v: readonly VirtualService[]) => void }[] = [
   {
     desc: 'a.b.c.[x-y] became real 0.0.0.80 port 0', cf: 'virtual=192.0.2.1:80\n\treal=192.168.6.[2-3]:80 gate 2 ".testpage" "Test Page"\n',
-    theirs: (p) => assert.deepEqual(typeof p === 'number' ? p : p[0].real.map((r) => [r.server, Number(r.port)]), [['0.0.0.80', 0]]),
+    theirs: (p) => assert.deepEqual(typeof p === 'number' ? p : p[0]!.real.map((r) => [r.server, Number(r.port)]), [['0.0.0.80', 0]]),
     mine: () => assert.fail('must be rejected'),
   },
   {
     desc: 'a per-real request starting with / lost its receive', cf: 'virtual=192.0.2.1:80\n\treal=192.0.2.2:80 gate "/check.html" "OK"\n',
-    theirs: (p) => assert.equal(typeof p === 'number' ? p : p[0].real[0].receive, ''),
-    mine: (v) => assert.equal(v[0].reals[0].receive, 'OK'),
+    theirs: (p) => assert.equal(typeof p === 'number' ? p : p[0]!.real[0]!.receive, ''),
+    mine: (v) => assert.equal(v[0]!.reals[0]!.receive, 'OK'),
   },
   {
     desc: 'range across a digit-count boundary of the address integer (10^9)', cf: 'virtual=192.0.2.1:80\n\treal=59.154.201.254->59.154.202.1 gate\n',
-    theirs: (p) => assert.equal(typeof p === 'number' ? p : p[0].real.length, 0),
-    mine: (v) => assert.deepEqual(v[0].reals.map((r) => r.address), ['59.154.201.254', '59.154.201.255', '59.154.202.0', '59.154.202.1']),
+    theirs: (p) => assert.equal(typeof p === 'number' ? p : p[0]!.real.length, 0),
+    mine: (v) => assert.deepEqual(v[0]!.reals.map((r) => r.address), ['59.154.201.254', '59.154.201.255', '59.154.202.0', '59.154.202.1']),
   },
   {
     desc: 'a number in the receive string was taken as the weight', cf: 'virtual=192.0.2.1:80\n\treal=192.0.2.6:80 gate "check.html" "HTTP/1.1 200"\n',
     theirs: (p) => assert.equal(p, 2),
-    mine: (v) => assert.deepEqual([v[0].reals[0].weight, v[0].reals[0].receive], [1, 'HTTP/1.1 200']),
+    mine: (v) => assert.deepEqual([v[0]!.reals[0]!.weight, v[0]!.reals[0]!.receive], [1, 'HTTP/1.1 200']),
   },
   {
     desc: '# inside quotes started a comment', cf: 'virtual=192.0.2.1:80\n\treal=192.0.2.2:80 gate\n\trequest="/a#b"\n',
     theirs: (p) => assert.equal(p, 2),
-    mine: (v) => assert.equal(v[0].request, '/a#b'),
+    mine: (v) => assert.equal(v[0]!.request, '/a#b'),
   },
   {
     desc: 'a bodiless last virtual= was a duplicate', cf: 'virtual=192.0.2.1:80\n\treal=192.0.2.2:80 gate\n\nvirtual=192.0.2.5:80\n',

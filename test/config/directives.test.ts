@@ -128,13 +128,13 @@ for (const c of warns) {
   test(`directive warning: ${c.desc}`, async () => {
     const w = await warnings(c.cf);
     assert.deepEqual(w.map((d) => [d.line, d.directive, d.severity]), c.want.map(([l, d]) => [l, d, 'warning']));
-    c.want.forEach(([, , msg], i) => assert.ok(w[i].message.includes(msg), w[i].message));
+    c.want.forEach(([, , msg], i) => assert.ok(w[i]!.message.includes(msg), w[i]!.message));
   });
 }
 
 test('checkcount/ops values still apply with their warnings', async () => {
   const { ok } = await import('./helpers.js');
   const cfg = await ok(V('checkcount=3', 'ops=yes'));
-  assert.equal(cfg.virtuals[0].checkcount, 3);
-  assert.equal(cfg.virtuals[0].ops, false);
+  assert.equal(cfg.virtuals[0]!.checkcount, 3);
+  assert.equal(cfg.virtuals[0]!.ops, false);
 });

@@ -21,7 +21,7 @@ test('a file with 5 different errors yields 5 diagnostics, in line order', async
   assert.deepEqual(got.map((d) => [d.line, d.directive]), [
     [1, 'checkinterval'], [2, 'quiescent'], [4, 'real'], [5, 'checkport'], [7, 'receive'],
   ], got.map(show).join('\n'));
-  assert.equal(got[3].message, 'checkport must be 1..65535, got 70000');
+  assert.equal(got[3]!.message, 'checkport must be 1..65535, got 70000');
 });
 
 test('errors in several virtuals, a bad header and its body, warnings kept alongside', async () => {
@@ -47,6 +47,7 @@ test('errors in several virtuals, a bad header and its body, warnings kept along
 
 test('formatDiagnostic renders file:line: severity: directive: message', async () => {
   const [d] = await errors('virtual=192.0.2.1:80\n\treal=192.0.2.2 gate\n\tcheckport=70000\n');
+  assert.ok(d);
   assert.equal(formatDiagnostic(d), '/t/test.cf:3: error: checkport: checkport must be 1..65535, got 70000');
 });
 
@@ -55,8 +56,8 @@ test('loadConfig: missing file is one diagnostic at line 0', async () => {
   assert.equal(r.ok, false);
   if (r.ok) return;
   assert.equal(r.diagnostics.length, 1);
-  assert.equal(r.diagnostics[0].line, 0);
-  assert.match(r.diagnostics[0].message, /can not open file .*ENOENT/);
+  assert.equal(r.diagnostics[0]!.line, 0);
+  assert.match(r.diagnostics[0]!.message, /can not open file .*ENOENT/);
 });
 
 test('loadConfig: reads a file, name is its basename unless given', async () => {
@@ -71,11 +72,11 @@ test('loadConfig: reads a file, name is its basename unless given', async () => 
     if (!r.ok) return;
     assert.equal(r.config.file, file);
     assert.equal(r.config.name, 'www');
-    assert.equal(r.config.virtuals[0].port, 80);
+    assert.equal(r.config.virtuals[0]!.port, 80);
     const r2 = await loadConfig(file, { servicesFile: svc, name: 'other' });
     assert.ok(r2.ok && r2.config.name === 'other');
     const r3 = await loadConfig(file, { servicesFile: join(dir, 'missing-services') });
-    assert.ok(!r3.ok && /unknown service name "http"/.test(r3.diagnostics[0].message));
+    assert.ok(!r3.ok && /unknown service name "http"/.test(r3.diagnostics[0]!.message));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -95,7 +95,7 @@ test('bare supervised warns', async () => {
 
 test('global checkcount warns as deprecated', async () => {
   const w = await warnings('checkcount=2\n');
-  assert.match(w[0].message, /deprecated.*failurecount/);
+  assert.match(w[0]!.message, /deprecated.*failurecount/);
 });
 
 // Reference §2.5 examples and the full order, through the loader and the pure function.
@@ -112,7 +112,7 @@ const TIMEOUTS: { desc: string; globals: string; body: string[]; check: number; 
 for (const t of TIMEOUTS) {
   test(`timeouts: ${t.desc}`, async () => {
     const cfg = await ok(t.globals + V(...t.body));
-    assert.deepEqual([cfg.virtuals[0].checktimeout, cfg.virtuals[0].negotiatetimeout], [t.check, t.negotiate]);
+    assert.deepEqual([cfg.virtuals[0]!.checktimeout, cfg.virtuals[0]!.negotiatetimeout], [t.check, t.negotiate]);
   });
 }
 

@@ -89,6 +89,7 @@ export async function checkErrors(c: ErrorCase): Promise<void> {
   assert.equal(got.length, c.want.length, `${c.desc}: got\n${got.map(show).join('\n')}`);
   c.want.forEach(([line, directive, msg], i) => {
     const d = got[i];
+    assert.ok(d);
     assert.equal(d.line, line, `${c.desc}: line of ${show(d)}`);
     assert.equal(d.directive, directive, `${c.desc}: directive of ${show(d)}`);
     assert.equal(d.file, '/t/test.cf');

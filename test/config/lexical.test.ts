@@ -60,8 +60,8 @@ test('parse keeps positions and applies no defaults', () => {
     { key: 'fork', value: 'no', line: 7 },
   ]);
   assert.equal(ast.virtuals.length, 1);
-  assert.deepEqual(ast.virtuals[0].header, { key: 'virtual', value: '192.0.2.1:80', line: 3 });
-  assert.deepEqual(ast.virtuals[0].body.map((d) => [d.key, d.line]), [['real', 5], ['service', 6]]);
+  assert.deepEqual(ast.virtuals[0]!.header, { key: 'virtual', value: '192.0.2.1:80', line: 3 });
+  assert.deepEqual(ast.virtuals[0]!.body.map((d) => [d.key, d.line]), [['real', 5], ['service', 6]]);
   assert.deepEqual(ast.problems, []);
 });
 

@@ -84,8 +84,8 @@ test('parseRealLine returns the raw spec (no resolution, no defaults)', () => {
 test('quoted thresholds (man page form) are request/receive, with a warning', async () => {
   const w = await warnings(v4('real=192.0.2.2:80 gate "l:10" "u:100"'));
   assert.deepEqual(w.map((d) => [d.line, d.directive]), [[2, 'real']]);
-  assert.match(w[0].message, /thresholds are written bare/);
+  assert.match(w[0]!.message, /thresholds are written bare/);
   const cfg = await ok(v4('real=192.0.2.2:80 gate "l:10" "u:100"'));
-  assert.equal(cfg.virtuals[0].reals[0].request, '/l:10');
-  assert.equal(cfg.virtuals[0].reals[0].upperThreshold, 0);
+  assert.equal(cfg.virtuals[0]!.reals[0]!.request, '/l:10');
+  assert.equal(cfg.virtuals[0]!.reals[0]!.upperThreshold, 0);
 });

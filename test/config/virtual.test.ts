@@ -71,7 +71,7 @@ for (const c of errs) test(`virtual error: ${c.desc}`, () => checkErrors(c));
 test('service defaults from the resolved port', async () => {
   for (const [port, service] of PORTS) {
     const cfg = await ok(`virtual=192.0.2.1:${port}\n${R}`);
-    assert.equal(cfg.virtuals[0].service, service, `port ${port}`);
+    assert.equal(cfg.virtuals[0]!.service, service, `port ${port}`);
   }
 });
 
@@ -89,6 +89,6 @@ test('the resolver is asked with the family of the directive, once per name', as
 
 test('the loaded config is deeply frozen', async () => {
   const cfg = await ok(`virtual=192.0.2.1:80\n${R}`);
-  assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.virtuals[0]) && Object.isFrozen(cfg.virtuals[0].reals[0]));
+  assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.virtuals[0]) && Object.isFrozen(cfg.virtuals[0]!.reals[0]));
   assert.throws(() => { (cfg.virtuals[0] as { port: number }).port = 1; });
 });

@@ -165,7 +165,7 @@ test('a pid file held by a running daemon: refused before the engine is touched 
     writeFileSync(r.opts.pidFile!, `${other.pid}\n`);
     await runDaemon(r.opts);
     assert.equal(r.ready.length, 1);
-    assert.equal(r.ready[0].ok, false);
+    assert.equal(r.ready[0]!.ok, false);
     assert.match((r.ready[0] as { message: string }).message, new RegExp(`already running with pid ${other.pid}`));
     assert.deepEqual(r.engine.calls, [], 'engine neither started nor stopped');
     assert.equal(readFileSync(r.opts.pidFile!, 'utf8'), `${other.pid}\n`, 'the other pid file is kept');

@@ -70,7 +70,7 @@ export function config(file: string, global: Partial<Config['global']> = {}): Co
 
 /** loader returns the queued results in order (the last one repeats). */
 export function loader(results: LoadResult[]): (file: string) => Promise<LoadResult> {
-  return async () => (results.length > 1 ? results.shift()! : results[0]);
+  return async () => (results.length > 1 ? results.shift()! : results[0]!);
 }
 
 /** flush lets queued promise chains run. */

@@ -101,7 +101,7 @@ const pri = [
 for (const p of pri) {
   test(`syslogLine PRI: ${p.facility} severity ${p.sev} -> <${p.want}>`, () => {
     const at = new Date(2026, 10, 5, 2, 3, 13).getTime();
-    assert.equal(syslogLine(FACILITIES[p.facility], p.sev, at, 321, 'msg'), `<${p.want}>Nov  5 02:03:13 ldirectord[321]: msg`);
+    assert.equal(syslogLine(FACILITIES[p.facility] ?? -1, p.sev, at, 321, 'msg'), `<${p.want}>Nov  5 02:03:13 ldirectord[321]: msg`);
   });
 }
 

@@ -103,7 +103,7 @@ test('the man pages are generated from the docs and render', () => {
 test('lintian: every tag is fixed or explained', { timeout: 300_000 }, () => {
   const r = spawnSync('lintian', ['--tag-display-limit', '0', built.deb], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const tags = r.stdout.split('\n').filter((l) => /^[EWIXP]: /.test(l));
-  const unexplained = tags.filter((l) => !(l.split(' ')[2] in ALLOWED));
+  const unexplained = tags.filter((l) => !((l.split(' ')[2] ?? '') in ALLOWED));
   assert.deepEqual(unexplained, [], `lintian tags not in the allow-list:\n${unexplained.join('\n')}`);
   assert.ok(existsSync(built.deb));
 });
@@ -121,7 +121,7 @@ test('systemd units: systemd-analyze verify passes (man pages found in the packa
   assert.equal(r.status, 0, r.stderr);
   // Other units on this machine may draw warnings; ours must draw none.
   assert.deepEqual(r.stderr.split('\n').filter((l) => /ldirectord/.test(l)), []);
-  for (const [unit, exec] of [['ldirectord.service', '/usr/sbin/ldirectord start'], ['ldirectord@.service', '/usr/sbin/ldirectord %i start']]) {
+  for (const [unit, exec] of [['ldirectord.service', '/usr/sbin/ldirectord start'], ['ldirectord@.service', '/usr/sbin/ldirectord %i start']] as const) {
     const text = readFileSync(join(sys, unit), 'utf8').split('\n').filter((l) => !l.startsWith('#')).join('\n');
     assert.match(text, /^Type=notify$/m, unit);
     assert.match(text, new RegExp(`^ExecStart=${exec}$`, 'm'), unit);
