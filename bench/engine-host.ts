@@ -108,7 +108,6 @@ async function main(): Promise<void> {
   }
   let rssMax = 0;
   let heapMax = 0;
-  const lagBySecond: number[] = [];
   const rssTimer = setInterval(() => {
     const m = process.memoryUsage();
     rssMax = Math.max(rssMax, m.rss);

@@ -33,8 +33,8 @@ export interface AutoreloadOptions {
 
 /** FileWatcher is the part of chokidar's FSWatcher used here. */
 export interface FileWatcher {
-  // any: chokidar types each event's arguments differently.
-  on(event: string, fn: (...args: any[]) => void): unknown;
+  // chokidar types each event's arguments differently; this module reads none of them.
+  on(event: string, fn: (...args: unknown[]) => void): unknown;
   once(event: string, fn: () => void): unknown;
   close(): Promise<void>;
 }

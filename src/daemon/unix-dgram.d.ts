@@ -8,8 +8,7 @@ declare module 'unix-dgram' {
     send(buf: Buffer, offset: number, length: number, path: string, cb?: (err?: Error) => void): void;
     close(): void;
   }
-  function createSocket(type: 'unix_dgram', listener?: (msg: Buffer) => void): UnixDgramSocket;
-  const unixDgram: { createSocket: typeof createSocket };
+  const unixDgram: { createSocket(type: 'unix_dgram', listener?: (msg: Buffer) => void): UnixDgramSocket };
   export default unixDgram;
   export type { UnixDgramSocket };
 }

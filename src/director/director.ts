@@ -12,7 +12,7 @@ import type { Config, RealServer, VirtualService } from '../config/model.js';
 import type { IpvsOp, ServiceKey } from '../ipvs/types.js';
 import type { TimerHandle } from '../util/clock.js';
 import { destKey } from './diff.js';
-import { desiredFor, fallbackDest, realDest, serviceKeyOf, type DesiredService } from './desired.js';
+import { desiredFor, fallbackDest, realDest, type DesiredService } from './desired.js';
 import { Alerts, nodemailerSend } from './email.js';
 import { describeOp } from './events.js';
 import { fallbackArgv, spawnExec } from './exec.js';

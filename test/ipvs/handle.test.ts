@@ -210,6 +210,7 @@ test('timeouts, flush, zero and daemons go out as single commands', async () => 
 
 test('close while the socket is being (re)opened: the job fails closed, nothing is sent, the new socket is closed', async () => {
   const fake = new FakeNetlink();
+  // eslint-disable-next-line prefer-const -- the factory reads it (as undefined) before it is assigned
   let gate: Promise<void> | undefined;
   let release!: () => void;
   // Like the real factory (it awaits import('netlink')), opening takes a while.
