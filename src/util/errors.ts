@@ -42,3 +42,8 @@ export class LdError extends Error {
 export function isLdError(e: unknown, code?: LdErrorCode): e is LdError {
   return e instanceof LdError && (code === undefined || e.code === code);
 }
+
+/** errorText is the message of a caught value (an Error's message, else its string form). */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
