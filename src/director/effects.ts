@@ -18,7 +18,7 @@ import { fallbackArgv, spawnExec } from './exec.js';
 import { monitorLine } from './monitor.js';
 import type { Removal } from './pending-writes.js';
 import { opKey } from './reconciler.js';
-import { hostPort } from './spec.js';
+import { hostPort } from '../util/address.js';
 import type { RealEntry, VirtualEntry } from './table.js';
 import type { DaemonStatus, DirectorDeps } from './types.js';
 

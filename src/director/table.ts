@@ -11,9 +11,10 @@ import { desiredFor, realDest, serviceKeyOf, type DesiredService } from './desir
 import type { DrainList } from './drain.js';
 import { drainMark, type RuntimeDrain } from './drain-control.js';
 import { realInputs } from './real-entry.js';
-import { hostPort, probeFor, realIdStr, realKey, virtualStr, type ProbeDef, type ReceiveMemo } from './spec.js';
+import { probeFor, realIdStr, realKey, virtualStr, type ProbeDef, type ReceiveMemo } from './spec.js';
 import { ADOPTED, UNKNOWN, type RealHealth, type VirtualHealth } from './state.js';
 import { serviceKeyString } from '../ipvs/key.js';
+import { hostPort } from '../util/address.js';
 
 /** RealEntry is one (virtual, real): its health, last result and metric counters. */
 export interface RealEntry {
