@@ -4,6 +4,7 @@
  * right. Pure: the snapshot in, the text out.
  */
 import type { HealthSnapshot, RealView, VirtualView } from '../director/health.js';
+import { hostPort } from '../util/address.js';
 
 const left = (s: string | number, n: number): string => String(s).padEnd(n);
 const pad2 = (n: number): string => String(n).padStart(2, '0');
@@ -22,7 +23,7 @@ const HEAD = `${left('  -> RemoteAddress:Port', 33)} ${left('Forward', 7)} ${lef
   + `${left('Health', 11)} ${left('Fails', 5)} ${left('Latency', 8)} ${left('Since', 19)} Last check`;
 
 function addr(address: string, port: number): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+  return hostPort(undefined, address, port);
 }
 
 function realLine(r: RealView): string {

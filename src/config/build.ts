@@ -5,6 +5,7 @@
 import { DEFAULTS, SERVICE_BY_PORT } from './defaults.js';
 import type { FallbackSpec, GlobalDraft, VirtualDraft } from './draft.js';
 import type { Fallback, Family, ServiceName, VirtualService } from './model.js';
+import { serviceId } from '../util/address.js';
 import { resolveReals } from './reals.js';
 import type { Names } from './resolve.js';
 import { effectiveTimeouts } from './timeouts.js';
@@ -60,11 +61,6 @@ async function endpoint(ctx: BuildCtx, v: VirtualDraft): Promise<{ address?: str
   return address === undefined || 'error' in p ? undefined : { address, port: p.port };
 }
 
-/** virtualId is the original's identity: tcp:1.2.3.4:80, udp:[2001:db8::1]:53, fwm:7, fwm6:7. */
-export function virtualId(protocol: string, family: Family, address: string | undefined, port: number, fwmark?: number): string {
-  if (fwmark !== undefined) return `fwm${family === 6 ? '6' : ''}:${fwmark}`;
-  return `${protocol}:${family === 6 ? `[${address}]` : address}:${port}`;
-}
 
 function defined<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
@@ -102,7 +98,7 @@ export async function buildVirtual(ctx: BuildCtx, v: VirtualDraft): Promise<Virt
   const t = effectiveTimeouts({ vCheck: v.checktimeout, vNegotiate: v.negotiatetimeout, gCheck: g.checktimeout, gNegotiate: g.negotiatetimeout });
 
   return defined<VirtualService>({
-    id: virtualId(v.protocol, v.family, ep.address, port, v.fwmark),
+    id: serviceId({ protocol: v.protocol, family: v.family, address: ep.address, port, fwmark: v.fwmark }),
     family: v.family, protocol: v.protocol, address: ep.address, port, fwmark: v.fwmark, reals,
     checktype: v.checktype ?? { kind: V.checktype }, service,
     checkcommand: v.checkcommand ?? V.checkcommand,

@@ -8,6 +8,7 @@ import type { RealServer } from './model.js';
 import type { RealSpec } from './real-line.js';
 import type { Names } from './resolve.js';
 import { withSlash, type Ctx } from './values.js';
+import { hostPort } from '../util/address.js';
 
 /** MAX_RANGE bounds one `a->b` range; a typo like 10.0.0.1->10.9.0.1 should not make 600k reals. */
 export const MAX_RANGE = 65536;
@@ -76,7 +77,7 @@ export async function resolveReals(ctx: Ctx, names: Names, v: VirtualDraft, vpor
     for (const address of addrs) {
       // IPVS identifies a real by address and port; gate/ipip reals always use the virtual's port.
       const effPort = spec.forward !== 'masq' && vport !== 0 ? vport : port || vport;
-      const id = v.family === 6 ? `[${address}]:${effPort}` : `${address}:${effPort}`;
+      const id = hostPort(v.family, address, effPort);
       const prev = seen.get(id);
       if (prev !== undefined) {
         ctx.diags.error(line, key, `duplicate real server ${id} in this virtual service (first at line ${prev})`);

@@ -8,6 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Family } from './model.js';
 import type { Proto, ServiceTable } from './services.js';
+import { normAddr } from '../util/address.js';
 
 /** HostResolver returns the first address of the given family for a name, or undefined. */
 export type HostResolver = (host: string, family: Family) => Promise<string | undefined>;
@@ -69,10 +70,5 @@ export class Names {
 
 /** canonical normalises an address literal (e.g. IPv6 zero compression, lower case). */
 function canonical(addr: string, family: Family): string {
-  if (family === 4) return addr;
-  try {
-    return new URL(`http://[${addr}]/`).hostname.slice(1, -1);
-  } catch {
-    return addr.toLowerCase();
-  }
+  return family === 4 ? addr : normAddr(family, addr);
 }

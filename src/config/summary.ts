@@ -3,14 +3,12 @@
  * its check settings and real servers.
  */
 import type { CheckType, Config, RealServer, VirtualService } from './model.js';
+import { hostPort } from '../util/address.js';
 
 function checktype(c: CheckType): string {
   return c.kind === 'combined' ? `combined(${c.n})` : c.kind;
 }
 
-function hostPort(family: number, address: string, port: number): string {
-  return family === 6 ? `[${address}]:${port}` : `${address}:${port}`;
-}
 
 function real(r: RealServer): string {
   const extra: string[] = [];

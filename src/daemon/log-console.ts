@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../util/clock.js';
 import type { ClosableLogger } from './logger.js';
-import { ctime } from './ctime.js';
+import { ctime } from '../util/ctime.js';
 
 /** The original sets DEBUG=3 for -d and prints every ld_debug level up to it. */
 export const DEBUG_LEVEL = 3;

@@ -11,7 +11,7 @@ import { appendFailure, appendNoFollowSync } from '../util/append-no-follow.js';
 import { LdError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
 import type { ClosableLogger } from './logger.js';
-import { ctime } from './ctime.js';
+import { ctime } from '../util/ctime.js';
 
 /** FileLogOptions: what goes into each line, and where a failed write is reported. */
 export interface FileLogOptions {

@@ -11,7 +11,7 @@ import { statSync } from 'node:fs';
 import { LdError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
 import type { ClosableLogger } from './logger.js';
-import { syslogTime } from './ctime.js';
+import { syslogTime } from '../util/ctime.js';
 
 /** FACILITIES maps syslog facility names (syslog.h) to their codes. */
 export const FACILITIES: Readonly<Record<string, number>> = Object.freeze({

@@ -7,6 +7,7 @@
 import type { MetricsListen } from '../config/metrics-directive.js';
 import type { Logger } from '../util/log.js';
 import { serveMetrics, type MetricsServer, type RenderScrape } from './metrics-server.js';
+import { hostPort } from '../util/address.js';
 
 export interface MetricsEndpoint {
   /** sync makes the server match `want` (undefined = off). */
@@ -16,7 +17,7 @@ export interface MetricsEndpoint {
 const same = (a: MetricsListen | undefined, b: MetricsListen | undefined): boolean =>
   a?.address === b?.address && a?.port === b?.port;
 
-const where = (l: MetricsListen): string => (l.address.includes(':') ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`);
+const where = (l: MetricsListen): string => hostPort(undefined, l.address, l.port);
 
 export function metricsEndpoint(logger: Logger, render: RenderScrape): MetricsEndpoint {
   let server: MetricsServer | undefined;

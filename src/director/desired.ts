@@ -5,6 +5,7 @@
 import type { Fallback, Forward, RealServer, VirtualService } from '../config/model.js';
 import type { IpvsDest, IpvsForward, IpvsService, ServiceKey } from '../ipvs/types.js';
 import { serviceKeyString } from '../ipvs/key.js';
+import { normAddr } from '../util/address.js';
 import type { Health, VirtualHealth } from './state.js';
 
 /** FORWARD maps the .cf forwarding method to the kernel's. */
@@ -36,11 +37,6 @@ export interface DesiredService {
   readonly dests: readonly DesiredDest[];
 }
 
-/** normAddr canonicalises an address so config and kernel spellings of IPv6 compare equal. */
-export function normAddr(family: 4 | 6 | undefined, a: string): string {
-  if (family !== 6 && !a.includes(':')) return a;
-  try { return new URL(`http://[${a}]/`).hostname.slice(1, -1); } catch { return a.toLowerCase(); }
-}
 
 /** serviceKeyOf is the kernel identity of a virtual. */
 export function serviceKeyOf(v: VirtualService): ServiceKey {

@@ -4,7 +4,7 @@
  */
 import type { IpvsDest, IpvsOp, IpvsService, ServiceKey } from '../ipvs/types.js';
 import type { DesiredDest, DesiredService } from './desired.js';
-import { normAddr } from './desired.js';
+import { normAddr } from '../util/address.js';
 
 /** KernelService is the kernel's view of one service and its dests (keyed by destKey). */
 export interface KernelService {

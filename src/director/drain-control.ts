@@ -10,7 +10,7 @@ import { LdError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { matches, parseTarget, targetString, type DrainList, type DrainRecord } from './drain.js';
 import type { DrainMark } from './health.js';
-import { hostPort } from './spec.js';
+import { hostPort } from '../util/address.js';
 import type { ProbeResult } from './scheduler.js';
 import type { DrainStore } from './types.js';
 

@@ -6,7 +6,8 @@
  */
 import type { RealServer, VirtualService } from '../config/model.js';
 import { LdError } from '../util/errors.js';
-import { destPort, normAddr } from './desired.js';
+import { destPort } from './desired.js';
+import { hostPort, normAddr } from '../util/address.js';
 
 /** DRAIN_FILE_VERSION is the version of the state file's layout. */
 export const DRAIN_FILE_VERSION = 1;
@@ -50,8 +51,8 @@ function withPort(family: 4 | 6, address: string, p: string | undefined, text: s
 
 /** targetString is the canonical spelling (the state file's key). */
 export function targetString(t: DrainTarget): string {
-  const a = t.family === 6 ? `[${t.address}]` : t.address;
-  return t.port === undefined ? a : `${a}:${t.port}`;
+  if (t.port !== undefined) return hostPort(t.family, t.address, t.port);
+  return t.family === 6 ? `[${t.address}]` : t.address;
 }
 
 /** matches: same address, and the port (if given) is the real's configured or kernel port. */

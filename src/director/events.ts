@@ -3,7 +3,7 @@
  * L4395-4422), so that what is logged is what was really written to the kernel.
  */
 import type { IpvsOp } from '../ipvs/types.js';
-import { hostPort } from './spec.js';
+import { hostPort } from '../util/address.js';
 
 /** OpEvent is one log line; `remind` drives email reminders (true: start, false: clear). */
 export interface OpEvent {

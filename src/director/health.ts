@@ -9,6 +9,7 @@ import { destKey, type KernelService } from './diff.js';
 import { fallbackDest, realDest, serviceOf } from './desired.js';
 import type { RealHealth, VirtualHealth } from './state.js';
 import type { DaemonStatus } from './types.js';
+import { hostPort } from '../util/address.js';
 
 /** HEALTH_SCHEMA names the JSON layout; a breaking change gets a new version. */
 export const HEALTH_SCHEMA = 'ldirectord.health/v1';
@@ -124,7 +125,7 @@ export function serviceLineOf(v: VirtualService): string {
   const k = s.key;
   let line: string;
   if (k.fwmark !== undefined) line = `FWM  ${k.fwmark | 0}${k.family === 6 ? ' IPv6' : ''} ${s.scheduler}`;
-  else line = `${k.protocol.toUpperCase().padEnd(4)} ${k.family === 6 ? `[${k.address}]` : k.address}:${k.port} ${s.scheduler}`;
+  else line = `${k.protocol.toUpperCase().padEnd(4)} ${hostPort(k.family, k.address, k.port)} ${s.scheduler}`;
   if (s.flags & 0x1) line += ` persistent ${s.timeout}`;
   if (s.flags & 0x4) line += ' ops';
   return line;

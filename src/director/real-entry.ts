@@ -6,7 +6,7 @@
 import type { CheckSpec } from '../checks/types.js';
 import type { RealServer, VirtualService } from '../config/model.js';
 import type { RealInput } from './desired.js';
-import { hostPort } from './spec.js';
+import { hostPort } from '../util/address.js';
 import type { RealHealth } from './state.js';
 
 interface EntryLike {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { CheckKind, CheckSpec } from '../checks/types.js';
 import { compileReceive, type Receive } from '../checks/lib/receive.js';
 import type { GlobalConfig, RealServer, ServiceName, VirtualService } from '../config/model.js';
+import { hostPort } from '../util/address.js';
 
 /** SERVICE_PORTS: a service's default port (ldirectord L1860-1890), used when nothing else gives one. */
 export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze({
@@ -118,10 +119,6 @@ function digest(x: unknown): string {
   return createHash('sha1').update(JSON.stringify(x)).digest('base64');
 }
 
-/** hostPort renders ip:port with IPv6 bracketed. */
-export function hostPort(family: 4 | 6, address: string, port: number): string {
-  return family === 6 ? `[${address}]:${port}` : `${address}:${port}`;
-}
 
 /** virtualStr is the original's get_virtual: `ip:port`, or the fwmark number. */
 export function virtualStr(v: VirtualService): string {

@@ -17,6 +17,7 @@ import { Attrs, encodeGenl, parseAttrs } from './netlink.js';
 import { netlinkPackageSocket, type RawSocketFactory } from './rawsocket.js';
 import { NetlinkTransport, type NlData, type NlRequest, type NlResult } from './socket.js';
 import type { IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsTimeouts, OpResult, ServiceKey } from './types.js';
+import { hostPort } from '../util/address.js';
 
 /** OpenIpvsOptions tune the transport; socketFactory is the test seam (a fake kernel). */
 export interface OpenIpvsOptions {
@@ -79,9 +80,9 @@ const isPermission = (e: unknown): boolean => e instanceof LdError && e.code ===
 /** describeKey prints a service the way ipvsadm names it in -S output (for error messages). */
 export function describeKey(k: ServiceKey): string {
   if (k.fwmark !== undefined) return `fwmark ${k.fwmark}${k.family === 6 ? ' IPv6' : ''}`;
-  return `${k.protocol} ${k.family === 6 ? `[${k.address}]` : k.address}:${k.port}`;
+  return `${k.protocol} ${hostPort(k.family, k.address, k.port)}`;
 }
-const describeDest = (d: Pick<IpvsDest, 'address' | 'port'>): string => (d.address.includes(':') ? `[${d.address}]:${d.port}` : `${d.address}:${d.port}`);
+const describeDest = (d: Pick<IpvsDest, 'address' | 'port'>): string => hostPort(undefined, d.address, d.port);
 const describeOp = (op: IpvsOp): string =>
   'service' in op ? `${op.op} ${describeKey(op.service.key)}`
     : 'dest' in op ? `${op.op} ${describeKey(op.key)} -> ${describeDest(op.dest)}` : `${op.op} ${describeKey(op.key)}`;

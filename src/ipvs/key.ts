@@ -1,3 +1,4 @@
+import { serviceId } from '../util/address.js';
 import type { ServiceKey } from './types.js';
 
 /**
@@ -5,6 +6,5 @@ import type { ServiceKey } from './types.js';
  * `udp:[2001:db8::1]:53`, `fwm:7`, `fwm6:7`): the same form as the config's virtual ids.
  */
 export function serviceKeyString(k: ServiceKey): string {
-  if (k.fwmark !== undefined) return `fwm${k.family === 6 ? '6' : ''}:${k.fwmark}`;
-  return `${k.protocol}:${k.family === 6 ? `[${k.address}]` : k.address}:${k.port}`;
+  return serviceId(k);
 }

@@ -10,11 +10,24 @@ import type {
   IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsTimeouts, OpResult, ServiceKey,
 } from './types.js';
 
+import { normAddr } from '../util/address.js';
 import { serviceKeyString } from './key.js';
 
 export { serviceKeyString };
 
 const HASHED = 0x2;
+
+/**
+ * The kernel keys services and dests by address bytes, so every spelling of one IPv6 address is
+ * one entry, and reads print it one way (inet_ntop): the double stores the canonical spelling.
+ */
+function canonicalKey(key: ServiceKey): ServiceKey {
+  return key.address === undefined ? key : { ...key, address: normAddr(key.family, key.address) };
+}
+
+function canonicalDest<D extends Pick<IpvsDest, 'address' | 'family'>>(d: D, family: 4 | 6): D {
+  return { ...d, address: normAddr(d.family ?? family, d.address) };
+}
 
 function destKey(d: Pick<IpvsDest, 'address' | 'port'>): string {
   return `${d.address}|${d.port}`;
@@ -51,8 +64,7 @@ export class MemoryIpvs implements IpvsHandle {
   }
 
   async listDests(key: ServiceKey): Promise<IpvsDest[]> {
-    const e = this.table.get(serviceKeyString(key));
-    if (!e) throw new LdError('LD_ERR_IPVS_NO_SERVICE', `no such service ${serviceKeyString(key)} (ESRCH)`);
+    const e = this.service(key);
     return [...e.dests.values()].map((d) => ({ ...d }));
   }
 
@@ -75,47 +87,51 @@ export class MemoryIpvs implements IpvsHandle {
   private applyOne(op: IpvsOp): void {
     switch (op.op) {
       case 'addService': {
-        const k = serviceKeyString(op.service.key);
+        const key = canonicalKey(op.service.key);
+        const k = serviceKeyString(key);
         if (this.table.has(k)) throw new LdError('LD_ERR_IPVS_EXISTS', `service ${k} exists (EEXIST)`);
         // The kernel sets HASHED on every service it links into its tables.
-        this.table.set(k, { service: { ...op.service, flags: op.service.flags | HASHED }, dests: new Map() });
+        this.table.set(k, { service: { ...op.service, key, flags: op.service.flags | HASHED }, dests: new Map() });
         return;
       }
       case 'editService': {
         const e = this.service(op.service.key);
-        e.service = { ...op.service, flags: op.service.flags | HASHED };
+        e.service = { ...op.service, key: e.service.key, flags: op.service.flags | HASHED };
         return;
       }
       case 'delService':
-        this.service(op.key);
-        this.table.delete(serviceKeyString(op.key));
+        this.table.delete(serviceKeyString(this.service(op.key).service.key));
         return;
       case 'addDest': {
         const e = this.service(op.key);
-        checkThresholds(op.dest);
-        if (e.dests.has(destKey(op.dest))) throw new LdError('LD_ERR_IPVS_EXISTS', `dest ${destKey(op.dest)} exists (EEXIST)`);
-        e.dests.set(destKey(op.dest), { ...op.dest, activeConns: 0, inactConns: 0, persistConns: 0 });
+        const dest = canonicalDest(op.dest, op.key.family);
+        checkThresholds(dest);
+        if (e.dests.has(destKey(dest))) throw new LdError('LD_ERR_IPVS_EXISTS', `dest ${destKey(dest)} exists (EEXIST)`);
+        e.dests.set(destKey(dest), { ...dest, activeConns: 0, inactConns: 0, persistConns: 0 });
         return;
       }
       case 'editDest': {
         const e = this.service(op.key);
-        checkThresholds(op.dest);
-        const old = e.dests.get(destKey(op.dest));
-        if (!old) throw new LdError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(op.dest)} (ENOENT)`);
-        e.dests.set(destKey(op.dest), { ...old, ...op.dest });
+        const dest = canonicalDest(op.dest, op.key.family);
+        checkThresholds(dest);
+        const old = e.dests.get(destKey(dest));
+        if (!old) throw new LdError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(dest)} (ENOENT)`);
+        e.dests.set(destKey(dest), { ...old, ...dest });
         return;
       }
       case 'delDest': {
         const e = this.service(op.key);
-        if (!e.dests.delete(destKey(op.dest))) throw new LdError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(op.dest)} (ENOENT)`);
+        const dest = canonicalDest(op.dest, op.key.family);
+        if (!e.dests.delete(destKey(dest))) throw new LdError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(dest)} (ENOENT)`);
         return;
       }
     }
   }
 
   private service(key: ServiceKey): Entry {
-    const e = this.table.get(serviceKeyString(key));
-    if (!e) throw new LdError('LD_ERR_IPVS_NO_SERVICE', `no such service ${serviceKeyString(key)} (ESRCH)`);
+    const k = serviceKeyString(canonicalKey(key));
+    const e = this.table.get(k);
+    if (!e) throw new LdError('LD_ERR_IPVS_NO_SERVICE', `no such service ${k} (ESRCH)`);
     return e;
   }
 

@@ -9,6 +9,7 @@ import { SvcFlag } from './constants.js';
 import type { IpvsSyncDaemon } from './codec.js';
 import { sortDests, sortServices } from './sort.js';
 import type { IpvsDest, IpvsFamily, IpvsHandle, IpvsInfo, IpvsService, IpvsStats, IpvsTimeouts } from './types.js';
+import { hostPort } from '../util/address.js';
 
 /** IpvsTableEntry is one service with its dests, as one GET_SERVICE + GET_DEST dump gives them. */
 export interface IpvsTableEntry { readonly service: IpvsService; readonly dests: readonly IpvsDest[] }
@@ -38,8 +39,7 @@ const fwdSwitches = { masq: '-m', local: '-g', tunnel: '-i', route: '-g', bypass
 const tunFlagShort = ['-c', '+c', 'r+c'] as const;
 const tunFlagOption = ['--tun-nocsum', '--tun-csum', '--tun-remcsum'] as const;
 
-const addrPort = (address: string, port: number, family: IpvsFamily): string =>
-  family === 6 ? `[${address}]:${port}` : `${address}:${port}`;
+const addrPort = (address: string, port: number, family: IpvsFamily): string => hostPort(family, address, port);
 
 function serviceName(s: IpvsService, rule: boolean): string {
   const k = s.key;

@@ -130,7 +130,7 @@ export class NetlinkTransport {
     // replies are already ignored (stale generation), so the job could only time out.
     if (this.closed || gen !== this.generation) {
       sock.close();
-      throw new Error('IPVS handle closed while the socket was opening');
+      throw new LdError('LD_ERR_NETLINK_CLOSED', 'IPVS handle closed while the socket was opening');
     }
     const granted = sock.setRecvBufferSize(this.o.rcvbuf) || DEFAULT_RCVBUF;
     this.window = Math.max(1, Math.min(this.o.window, Math.floor(granted / REPLY_COST)));

@@ -5,7 +5,6 @@
  */
 export type LdErrorCode =
   | 'LD_ERR_CONFIG'            // one or more config diagnostics (see ConfigError)
-  | 'LD_ERR_CONFIG_NOT_FOUND'
   | 'LD_ERR_USAGE'
   | 'LD_ERR_PIDFILE'
   | 'LD_ERR_LOGFILE'
@@ -24,7 +23,6 @@ export type LdErrorCode =
   | 'LD_ERR_NETLINK_MALFORMED' // a reply that does not parse: lying lengths, truncated, missing fields
   | 'LD_ERR_CHECK'
   | 'LD_ERR_RESPONSE_LIMIT'   // a check read more than maxresponsebytes (lib/byte-budget.ts)
-  | 'LD_ERR_EXEC'
   | 'LD_ERR_STATE'             // the drain state file cannot be read or written
   | 'LD_ERR_CONTROL'           // the control socket: no daemon, or a refused request
   | 'LD_ERR_INTERNAL';
@@ -41,4 +39,9 @@ export class LdError extends Error {
 /** isLdError narrows unknown values (catch clauses) to LdError, optionally of a given code. */
 export function isLdError(e: unknown, code?: LdErrorCode): e is LdError {
   return e instanceof LdError && (code === undefined || e.code === code);
+}
+
+/** errorText is the message of a caught value (an Error's message, else its string form). */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ctime, syslogTime } from '../../src/daemon/ctime.js';
+import { ctime, syslogTime } from '../../src/util/ctime.js';
 import { debugLogger, supervisedLogger } from '../../src/daemon/log-console.js';
 import { openFileLogger } from '../../src/daemon/log-file.js';
 import { FACILITIES, openSyslogLogger, SEVERITY, syslogLine } from '../../src/daemon/log-syslog.js';

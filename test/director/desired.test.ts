@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { desiredFor, destPort, normAddr, schedFlagsOf, serviceOf } from '../../src/director/desired.js';
+import { desiredFor, destPort, schedFlagsOf, serviceOf } from '../../src/director/desired.js';
+import { normAddr } from '../../src/util/address.js';
 import { diffService } from '../../src/director/diff.js';
 import type { IpvsDest } from '../../src/ipvs/types.js';
 import { real, virtual } from './helpers.js';

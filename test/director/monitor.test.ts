@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { escapeMsg, monitorLine, monitorLogs, perlCtime } from '../../src/director/monitor.js';
+import { escapeMsg, monitorLine, monitorLogs } from '../../src/director/monitor.js';
+import { ctime as perlCtime } from '../../src/util/ctime.js';
 import { maintenanceCandidates, Maintenance } from '../../src/director/maintenance.js';
 import { realIdStr } from '../../src/director/spec.js';
 import { FakeClock, real, virtual } from './helpers.js';

@@ -61,3 +61,22 @@ test('fwmark and IPv6 services are distinct keys; injected failures count as wri
   await ipvs.close();
   await assert.rejects(ipvs.apply([]), (e: unknown) => e instanceof LdError && e.code === 'LD_ERR_NETLINK_CLOSED');
 });
+
+test('IPv6 spellings name one service and one dest, and read back as the kernel prints them', async () => {
+  const ipvs = new MemoryIpvs();
+  const k6 = { family: 6, protocol: 'tcp', address: '2001:DB8:0:0::1', port: 80 } as const;
+  const same = { ...k6, address: '2001:db8::0:1' };
+  const d6 = (address: string): IpvsDest => ({ ...dest(address), family: 6 });
+  const res = await ipvs.apply([
+    { op: 'addService', service: { ...svc, key: k6, netmask: '128' } },
+    { op: 'addService', service: { ...svc, key: same, netmask: '128' } },
+    { op: 'addDest', key: same, dest: d6('2001:DB8:1:0:0:0:0:A') },
+    { op: 'addDest', key: k6, dest: d6('2001:db8:1::a') },
+  ]);
+  assert.deepEqual(res.map((r) => (r.ok ? 'ok' : r.error.code)), ['ok', 'LD_ERR_IPVS_EXISTS', 'ok', 'LD_ERR_IPVS_EXISTS']);
+  const services = await ipvs.listServices();
+  assert.deepEqual(services.map((s) => s.key.address), ['2001:db8::1']);
+  assert.deepEqual((await ipvs.listDests({ ...k6, address: '2001:db8:0::1' })).map((d) => d.address), ['2001:db8:1::a']);
+  const del = await ipvs.apply([{ op: 'delDest', key: k6, dest: { address: '2001:0db8:1::A', port: 80, family: 6 } }]);
+  assert.equal(del[0]!.ok, true);
+});
