@@ -55,8 +55,8 @@ export function credentials(login: string, passwd: string, ctx: CheckContext): {
   };
 }
 
-/** check: the ftp negotiate check, port 21 by default. */
-export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
+/** ftpCheck builds the ftp negotiate check; `wellKnownPort` is used when spec.checkPort is 0. */
+export const ftpCheck = (wellKnownPort: number): CheckFn => (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
   const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof receive === 'string') return down(receive);
   // basic-ftp's own timeout is per socket inactivity; the deadline below bounds the whole check.
@@ -65,7 +65,7 @@ export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs
   deadline.signal.addEventListener('abort', close, { once: true });
   const sink = new BoundedSink(deadline.budget, close);
   try {
-    const connecting = client.connect(spec.realAddress, targetPort(spec, 21));
+    const connecting = client.connect(spec.realAddress, targetPort(spec, wellKnownPort));
     // connect() has just made the control socket (nothing read yet): meter it.
     meter(client.ftp.socket, deadline.budget);
     await step('connect', connecting);

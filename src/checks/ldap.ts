@@ -101,6 +101,3 @@ export function reason(err: unknown): string {
   }
   return errorText(err, 'detail');
 }
-
-/** check: the ldap negotiate check, port 389 by default. */
-export const check: CheckFn = ldapCheck(false, 389);

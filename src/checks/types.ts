@@ -6,11 +6,10 @@
  */
 
 import type { Receive } from './lib/receive.js';
+import type { ServiceName } from './table.js';
 
-export type CheckServiceName =
-  | 'dns' | 'ftp' | 'http' | 'https' | 'http_proxy' | 'imap' | 'imaps' | 'ldap' | 'ldaps'
-  | 'mysql' | 'nntp' | 'none' | 'oracle' | 'pop' | 'pops' | 'radius' | 'pgsql' | 'simpletcp'
-  | 'sip' | 'smtp' | 'submission';
+/** CheckServiceName is a negotiate service, a key of the checker table (table.ts). */
+export type CheckServiceName = ServiceName;
 
 /**
  * CheckKind is what runs this time. `negotiate` dispatches on `service`. The combined checktype

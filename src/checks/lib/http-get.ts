@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import type { CheckResult, CheckSpec } from '../types.js';
+import type { CheckFn, CheckResult, CheckSpec } from '../types.js';
 import { compileReceive } from './receive.js';
 import { clip, errorText } from './result.js';
 import { fetchWire, type Fetched } from './http-wire.js';
@@ -121,4 +121,14 @@ export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'htt
   } catch (e) {
     return result(false, errorText(e));
   }
+}
+
+/**
+ * httpCheck builds the http (plain, direct), https (TLS, direct) or http_proxy (the real is an
+ * HTTP proxy at rip:checkport; the absolute request URL is fetched through it) check.
+ * Certificates are not verified unless tlsVerify is set (the original passes
+ * verify_hostname=>0, issue #361); tlsVerify also sends virtualhost as SNI.
+ */
+export function httpCheck(scheme: 'http' | 'https', mode: HttpGetMode): CheckFn {
+  return (spec, signal) => httpGet(spec, signal, scheme, mode);
 }

@@ -4,7 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as ftp } from '../../../src/checks/ftp.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
+
+const ftp = SERVICE_CHECKS.ftp;
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';

@@ -5,8 +5,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as ldap } from '../../../src/checks/ldap.js';
-import { check as ldaps } from '../../../src/checks/ldaps.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
+
+const { ldap, ldaps } = SERVICE_CHECKS;
 import type { CheckFn } from '../../../src/checks/types.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';

@@ -5,10 +5,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as pop } from '../../../src/checks/pop.js';
-import { check as pops } from '../../../src/checks/pops.js';
-import { check as imap } from '../../../src/checks/imap.js';
-import { check as imaps } from '../../../src/checks/imaps.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
+
+const { pop, pops, imap, imaps } = SERVICE_CHECKS;
 import type { CheckFn } from '../../../src/checks/types.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';

@@ -4,8 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as smtp } from '../../../src/checks/smtp.js';
-import { check as submission } from '../../../src/checks/submission.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
+
+const { smtp, submission } = SERVICE_CHECKS;
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, type TestServer } from '../../harness/tcp.js';

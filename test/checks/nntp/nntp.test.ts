@@ -5,7 +5,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as nntp } from '../../../src/checks/nntp.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
+
+const nntp = SERVICE_CHECKS.nntp;
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';
 import { CTX, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
