@@ -11,7 +11,6 @@
  * A file longer than the budget leaves is judged on the part that fits (maxBytes minus the
  * control replies).
  */
-import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import type { CheckContext, CheckFn } from './types.js';
@@ -19,6 +18,7 @@ import { down, fail, up, withDeadline } from './lib/deadline.js';
 import { compileReceive } from './lib/receive.js';
 import { clip, errorText } from './lib/result.js';
 import { targetPort } from './lib/socket.js';
+import { orDefaultLogin } from './lib/identity.js';
 import { meter, type ByteBudget } from './lib/byte-budget.js';
 
 /** BoundedSink collects written bytes while `budget` lasts, then calls `onFull` once. */
@@ -51,7 +51,7 @@ export class BoundedSink extends Writable {
 export function credentials(login: string, passwd: string, ctx: CheckContext): { user: string; password: string } {
   return {
     user: login !== '' ? login : 'anonymous',
-    password: passwd !== '' ? passwd : `ldirectord@${ctx.hostname ?? hostname()}`,
+    password: orDefaultLogin(passwd, ctx),
   };
 }
 

@@ -5,6 +5,7 @@ import { clip, errorText } from './result.js';
 import { fetchWire, type Fetched } from './http-wire.js';
 import { ByteBudget } from './byte-budget.js';
 import { hostPart } from './host-part.js';
+import { tlsPolicy } from './socket.js';
 
 /** MAX_REDIRECTS matches LWP::UserAgent's default max_redirect (GET and HEAD only). */
 export const MAX_REDIRECTS = 7;
@@ -57,9 +58,7 @@ function fetchHop(
   spec: CheckSpec, mode: HttpGetMode, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
 ): Promise<Fetched> {
   if (mode === 'proxy') return import('./http-fetch.js').then((m) => m.fetchThroughProxy(spec, url, host, signal, maxBytes, budget));
-  const tls = url.protocol === 'https:'
-    ? { verify: spec.tlsVerify, ...(spec.tlsVerify && spec.virtualHost ? { servername: spec.virtualHost } : {}) }
-    : undefined;
+  const tls = url.protocol === 'https:' ? tlsPolicy(spec) : undefined;
   return fetchWire(url, spec.httpMethod, host, signal, maxBytes, budget, tls);
 }
 

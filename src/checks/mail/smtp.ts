@@ -4,10 +4,10 @@
  * rather than nodemailer's SMTPConnection: that class has its own per-step timers, no
  * AbortSignal, unbounded reply buffering and STARTTLS/AUTH logic a health check must not run.
  */
-import { hostname } from 'node:os';
 import type { CheckContext, CheckFn } from '../types.js';
 import { fail } from '../lib/deadline.js';
 import { runDialogue } from '../lib/dialogue.js';
+import { localName } from '../lib/identity.js';
 import { clipLine, type LineSession } from '../lib/line-session.js';
 
 /** SmtpReply is one (possibly multi-line) reply: its code and its last line. */
@@ -28,7 +28,7 @@ export async function readReply(session: LineSession): Promise<SmtpReply> {
 
 /** heloName is the name sent in EHLO/HELO: the injected hostname, else the system's. */
 export function heloName(ctx: CheckContext): string {
-  const name = ctx.hostname ?? hostname();
+  const name = localName(ctx);
   return name !== '' ? name : 'localhost';
 }
 
