@@ -89,7 +89,7 @@ export const ftpCheck = (wellKnownPort: number): CheckFn => (spec, signal, ctx) 
     deadline.signal.removeEventListener('abort', close);
     close();
   }
-}, { errors: 'detail', maxBytes: spec.maxBytes });
+}, { errors: 'detail', maxBytes: spec.maxBytes, ctx });
 
 /** step runs one FTP command, prefixing its failure with the step's name. */
 async function step<T>(what: string, p: Promise<T>): Promise<T> {

@@ -28,7 +28,7 @@ export function searchBase(request: string): string {
 
 /** ldapCheck builds the check for plain LDAP (389) or LDAP over implicit TLS (636). */
 export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
-  return (spec, signal) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
+  return (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
     const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
     if (typeof receive === 'string') return down(receive);
     const host = spec.realAddress;
@@ -56,7 +56,7 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
       if (!deadline.signal.aborted && client.isConnected) await client.unbind().catch(() => undefined);
       kill();
     }
-  }, { errors: 'detail', maxBytes: spec.maxBytes });
+  }, { errors: 'detail', maxBytes: spec.maxBytes, ctx });
 }
 
 /** negotiate runs bind + base search on a connected client and returns the up message. */

@@ -11,7 +11,7 @@ import { clipLine } from './lib/line-session.js';
 const GREETING_BYTES = 64;
 
 /** nntpCheck builds the nntp negotiate check; `wellKnownPort` is used when spec.checkPort is 0. */
-export const nntpCheck = (wellKnownPort: number): CheckFn => (spec, signal) => runDialogue(spec, signal, { tls: false, wellKnownPort }, async (s) => {
+export const nntpCheck = (wellKnownPort: number): CheckFn => (spec, signal, ctx) => runDialogue(spec, signal, { tls: false, wellKnownPort, ctx }, async (s) => {
   const greeting = await s.readChunk(Math.min(GREETING_BYTES, spec.maxBytes));
   if (greeting === '') throw fail('connection closed by server');
   if (!greeting.startsWith('2')) throw fail(`greeting: ${clipLine(greeting.split('\n')[0] ?? '')}`);

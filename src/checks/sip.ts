@@ -13,7 +13,7 @@ import { orDefaultLogin } from './lib/identity.js';
 export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => {
   const login = orDefaultLogin(spec.login, ctx);
   return spec.protocol === 'tcp' ? overTcp(spec, d, login) : overUdp(spec, d, login);
-}, { maxBytes: spec.maxBytes });
+}, { maxBytes: spec.maxBytes, ctx });
 
 function judge(line: string): Outcome {
   if (line === '') return down('No OK');

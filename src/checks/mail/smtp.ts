@@ -37,7 +37,7 @@ export function heloName(ctx: CheckContext): string {
  * the greeting is 220 and EHLO (or, if refused, HELO) gets a 2xx; QUIT is sent either way.
  */
 export function smtpCheck(wellKnownPort: number): CheckFn {
-  return (spec, signal, ctx) => runDialogue(spec, signal, { wellKnownPort, tls: false }, async (s) => {
+  return (spec, signal, ctx) => runDialogue(spec, signal, { wellKnownPort, tls: false, ctx }, async (s) => {
     const greeting = await readReply(s);
     if (greeting.code !== 220) throw fail(`greeting: ${clipLine(greeting.line)}`);
     const name = heloName(ctx);
