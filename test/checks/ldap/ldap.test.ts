@@ -6,14 +6,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
-
-const { ldap, ldaps } = SERVICE_CHECKS;
 import type { CheckFn } from '../../../src/checks/types.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, type TestServer } from '../../harness/tcp.js';
 import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 import { ROOT_DN, ROOT_PW, SLAPD_ADDR, SUFFIX, startSlapd, type SlapdServer } from './slapd.js';
+
+const { ldap, ldaps } = SERVICE_CHECKS;
 
 const CHECKS: Record<'ldap' | 'ldaps', CheckFn> = { ldap, ldaps };
 

@@ -6,14 +6,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
-
-const { pop, pops, imap, imaps } = SERVICE_CHECKS;
 import type { CheckFn } from '../../../src/checks/types.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';
 import { DOVECOT_ADDR, MAIL_PASS, MAIL_USER, startDovecot, type DovecotServer } from './servers.js';
 import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
+
+const { pop, pops, imap, imaps } = SERVICE_CHECKS;
 
 type Svc = 'pop' | 'pops' | 'imap' | 'imaps';
 const CHECKS: Record<Svc, CheckFn> = { pop, pops, imap, imaps };
