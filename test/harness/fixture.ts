@@ -5,12 +5,10 @@
  */
 import { after, before } from 'node:test';
 
-/** Stoppable: what the fixture stops (a TestServer closes, a ServerProcess or site stops). */
-type Stoppable = { close(): Promise<unknown> | unknown } | { stop(): Promise<unknown> | unknown };
-
 /** Resolved turns a record of values or promises into the record of their values. */
 type Resolved<T> = { readonly [K in keyof T]: Awaited<T[K]> };
 
+/** stopOf: how the fixture stops a value (a TestServer closes, a ServerProcess or site stops). */
 function stopOf(value: unknown): (() => Promise<unknown> | unknown) | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Partial<Record<'stop' | 'close', () => unknown>>;
