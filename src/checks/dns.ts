@@ -16,7 +16,7 @@ const DNS_TCP_FLOOR = 2 * (2 + 0xffff);
  * name, PTR for an IP address). Up when an A/AAAA address or a PTR name matches `receive`.
  * An empty receive is always down, as in the original (L3812: `length($recstr) and ...`).
  */
-export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, signal, async (d) => {
+export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (d) => {
   if (spec.receive === '') return down('empty receive: a dns check without receive is always down');
   const re = spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return down(re);
@@ -25,7 +25,7 @@ export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, sig
   const queries = buildQueries(request);
   const decide = decider(queries, re);
   return spec.protocol === 'tcp' ? overTcp(spec, d, queries, decide) : overUdp(spec, d, queries, decide);
-}, { maxBytes: Math.max(spec.maxBytes, DNS_TCP_FLOOR) });
+}, { maxBytes: Math.max(spec.maxBytes, DNS_TCP_FLOOR), ctx });
 
 /**
  * decider returns a function fed with every message received: it ignores anything that is not

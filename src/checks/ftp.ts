@@ -11,7 +11,6 @@
  * A file longer than the budget leaves is judged on the part that fits (maxBytes minus the
  * control replies).
  */
-import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import type { CheckContext, CheckFn } from './types.js';
@@ -19,6 +18,7 @@ import { down, fail, up, withDeadline } from './lib/deadline.js';
 import { compileReceive } from './lib/receive.js';
 import { clip, errorText } from './lib/result.js';
 import { targetPort } from './lib/socket.js';
+import { orDefaultLogin } from './lib/identity.js';
 import { meter, type ByteBudget } from './lib/byte-budget.js';
 
 /** BoundedSink collects written bytes while `budget` lasts, then calls `onFull` once. */
@@ -51,12 +51,12 @@ export class BoundedSink extends Writable {
 export function credentials(login: string, passwd: string, ctx: CheckContext): { user: string; password: string } {
   return {
     user: login !== '' ? login : 'anonymous',
-    password: passwd !== '' ? passwd : `ldirectord@${ctx.hostname ?? hostname()}`,
+    password: orDefaultLogin(passwd, ctx),
   };
 }
 
-/** check: the ftp negotiate check, port 21 by default. */
-export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
+/** ftpCheck builds the ftp negotiate check; `wellKnownPort` is used when spec.checkPort is 0. */
+export const ftpCheck = (wellKnownPort: number): CheckFn => (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
   const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof receive === 'string') return down(receive);
   // basic-ftp's own timeout is per socket inactivity; the deadline below bounds the whole check.
@@ -65,7 +65,7 @@ export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs
   deadline.signal.addEventListener('abort', close, { once: true });
   const sink = new BoundedSink(deadline.budget, close);
   try {
-    const connecting = client.connect(spec.realAddress, targetPort(spec, 21));
+    const connecting = client.connect(spec.realAddress, targetPort(spec, wellKnownPort));
     // connect() has just made the control socket (nothing read yet): meter it.
     meter(client.ftp.socket, deadline.budget);
     await step('connect', connecting);
@@ -89,7 +89,7 @@ export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs
     deadline.signal.removeEventListener('abort', close);
     close();
   }
-}, { errors: 'detail', maxBytes: spec.maxBytes });
+}, { errors: 'detail', maxBytes: spec.maxBytes, ctx });
 
 /** step runs one FTP command, prefixing its failure with the step's name. */
 async function step<T>(what: string, p: Promise<T>): Promise<T> {

@@ -7,7 +7,6 @@
  * slapd hung Net::LDAP) and every byte counts against the check's byte budget (meter()).
  */
 import { Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { isIP } from 'node:net';
 import { Client } from 'ldapts';
 import type { CheckFn, CheckSpec } from './types.js';
@@ -15,7 +14,7 @@ import { down, fail, up, withDeadline } from './lib/deadline.js';
 import { meter } from './lib/byte-budget.js';
 import { compileReceive, type Receive } from './lib/receive.js';
 import { errorText } from './lib/result.js';
-import { targetPort } from './lib/socket.js';
+import { openStream, targetPort } from './lib/socket.js';
 
 /** ldapUrl renders the URL ldapts parses (it only takes scheme, host and port from it). */
 export function ldapUrl(secure: boolean, host: string, port: number): string {
@@ -29,7 +28,7 @@ export function searchBase(request: string): string {
 
 /** ldapCheck builds the check for plain LDAP (389) or LDAP over implicit TLS (636). */
 export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
-  return (spec, signal) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
+  return (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
     const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
     if (typeof receive === 'string') return down(receive);
     const host = spec.realAddress;
@@ -46,11 +45,8 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
     const client = new Client({
       url: ldapUrl(secure, host, port),
       strictDN: false, // pass the configured DNs through verbatim, as Net::LDAP does
-      createConnection: (() => own(new Socket().connect({ host, port }))) as unknown as typeof import('node:net').connect,
-      createSecureConnection: (() => own(tlsConnect({
-        host, port, rejectUnauthorized: spec.tlsVerify,
-        ...(spec.tlsVerify && isIP(host) === 0 ? { servername: host } : {}),
-      }))) as unknown as typeof import('node:tls').connect,
+      createConnection: (() => own(openStream({ host, port }))) as unknown as typeof import('node:net').connect,
+      createSecureConnection: (() => own(openStream({ host, port, tls: { verify: spec.tlsVerify } }))) as unknown as typeof import('node:tls').connect,
     });
     try {
       return up(await negotiate(client, spec, receive));
@@ -60,7 +56,7 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
       if (!deadline.signal.aborted && client.isConnected) await client.unbind().catch(() => undefined);
       kill();
     }
-  }, { errors: 'detail', maxBytes: spec.maxBytes });
+  }, { errors: 'detail', maxBytes: spec.maxBytes, ctx });
 }
 
 /** negotiate runs bind + base search on a connected client and returns the up message. */
@@ -101,6 +97,3 @@ export function reason(err: unknown): string {
   }
   return errorText(err, 'detail');
 }
-
-/** check: the ldap negotiate check, port 389 by default. */
-export const check: CheckFn = ldapCheck(false, 389);

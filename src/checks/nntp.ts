@@ -10,8 +10,8 @@ import { clipLine } from './lib/line-session.js';
 /** GREETING_BYTES is how much of the greeting the original reads (sysread 64, L3289). */
 const GREETING_BYTES = 64;
 
-/** check: the nntp negotiate check, port 119 by default. */
-export const check: CheckFn = (spec, signal) => runDialogue(spec, signal, { tls: false, wellKnownPort: 119 }, async (s) => {
+/** nntpCheck builds the nntp negotiate check; `wellKnownPort` is used when spec.checkPort is 0. */
+export const nntpCheck = (wellKnownPort: number): CheckFn => (spec, signal, ctx) => runDialogue(spec, signal, { tls: false, wellKnownPort, ctx }, async (s) => {
   const greeting = await s.readChunk(Math.min(GREETING_BYTES, spec.maxBytes));
   if (greeting === '') throw fail('connection closed by server');
   if (!greeting.startsWith('2')) throw fail(`greeting: ${clipLine(greeting.split('\n')[0] ?? '')}`);

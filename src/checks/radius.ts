@@ -19,7 +19,7 @@ const RADIUS_PORT = 1812;
  * request is retransmitted unchanged (same identifier and authenticator) every third of the
  * timeout, as a RADIUS client does on a lossy path; the original sent it once.
  */
-export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, signal, (d) => new Promise<Outcome>((resolve, reject) => {
+export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => new Promise<Outcome>((resolve, reject) => {
   const v6 = isIP(spec.realAddress) === 6;
   let timer: NodeJS.Timeout | undefined;
   d.defer(() => clearInterval(timer));
@@ -48,7 +48,7 @@ export const check: CheckFn = (spec, signal) => withDeadline(spec.timeoutMs, sig
     send();
     timer = setInterval(send, Math.max(250, Math.floor(spec.timeoutMs / 3)));
   } });
-}), { maxBytes: spec.maxBytes });
+}), { maxBytes: spec.maxBytes, ctx });
 
 /**
  * judge decides on one datagram carrying our identifier: undefined when it does not verify

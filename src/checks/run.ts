@@ -1,21 +1,20 @@
 /**
  * runCheck is the one entry point the director uses to run a check. It picks the checker from
- * the registry, bounds it by spec.timeoutMs (combined with the caller's signal) and turns every
- * outcome - including a checker bug or a checker that ignores its signal - into a CheckResult.
+ * the registry, bounds it by the check's TimeLimit (combined with the caller's signal) and turns
+ * every outcome - including a checker bug or a checker that ignores its signal - into a
+ * CheckResult.
  */
 import type { CheckContext, CheckFn, CheckKind, CheckResult, CheckServiceName, CheckSpec } from './types.js';
 import { KIND_CHECKS, SERVICE_CHECKS } from './registry.js';
 import { getEventListeners, setMaxListeners } from 'node:events';
 import { errorText } from './lib/result.js';
+import { CHECK_FINISHED, CheckTimeout, TimeLimit, budgetMs, clockOf, isTimeout, type CheckClock } from './lib/time-limit.js';
 
 /** GRACE_MS is how long past the deadline runCheck waits for a checker to honour the abort. */
 export const GRACE_MS = 250;
 
-/**
- * CHECK_FINISHED is the abort reason runCheck gives a checker's signal once the check is over.
- * A constant, not an Error: building a stack trace per check is measurable at 10,000 checks/s.
- */
-const CHECK_FINISHED = Object.freeze({ name: 'CheckFinished', message: 'check finished' });
+/** deadlineMs is the total time a check may take (see budgetMs). */
+export const deadlineMs = budgetMs;
 
 /** CheckTables is the shape of the registry, so tests can run the framework over fake checkers. */
 export interface CheckTables {
@@ -31,39 +30,21 @@ export function selectCheck(spec: CheckSpec, tables: CheckTables): { name: strin
   return { name: spec.kind, fn: tables.kinds[spec.kind] };
 }
 
-/**
- * deadlineMs is the total time a check may take. Ping makes checkCount attempts of timeoutMs
- * each (ldirectord's Net::Ping loop), so its budget is the product; everything else gets one.
- */
-export function deadlineMs(spec: CheckSpec): number {
-  const usesPing = spec.kind === 'ping' || (spec.kind === 'connect' && spec.protocol === 'udp');
-  const ms = usesPing ? spec.timeoutMs * Math.max(1, spec.checkCount) : spec.timeoutMs;
-  // Node fires a timer longer than 2^31-1 ms after 1 ms: cap it rather than time out at once.
-  return Math.min(ms, MAX_TIMER_MS);
-}
-
-const performanceNow = (): number => performance.now();
-
-/** isTimeout: an abort reason that means "the deadline passed" (DOMException or Error named so). */
-function isTimeout(reason: unknown): boolean {
-  return typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
-}
-
-/** MAX_TIMER_MS is the longest delay a Node timer holds. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 /** createRunner returns a runCheck bound to `tables`. */
 export function createRunner(tables: CheckTables) {
   return async function run(spec: CheckSpec, signal: AbortSignal, ctx: CheckContext = {}): Promise<CheckResult> {
-    const now = ctx.now ?? performanceNow;
-    const started = ctx.startedAt ?? now();
-    const done = (up: boolean, message: string): CheckResult => ({ up, message, durationMs: now() - started });
-    if (signal.aborted) return done(false, isTimeout(signal.reason) && ctx.deadlineByCaller ? `timeout after ${spec.timeoutMs} ms` : 'aborted');
+    const clock = clockOf(ctx.clock);
+    // A caller that owns the limit (ctx.limit) aborts `signal` with a TimeoutError at it; else
+    // the limit is ours, armed below on the clock.
+    const limit = ctx.limit ?? new TimeLimit(clock, budgetMs(spec));
+    const timeoutText = `timeout after ${spec.timeoutMs} ms`;
+    const done = (up: boolean, message: string): CheckResult => ({ up, message, durationMs: limit.elapsedMs() });
+    if (signal.aborted) return done(false, ctx.limit && isTimeout(signal.reason) ? timeoutText : 'aborted');
 
     const ac = new AbortController();
     let timedOut = false;
-    let deadline: NodeJS.Timeout | undefined;
-    let grace: NodeJS.Timeout | undefined;
+    const stopped = (): CheckResult => done(false, timedOut ? timeoutText : 'aborted');
+    let grace: ReturnType<CheckClock['setTimeout']> | undefined;
     let giveUp: (() => void) | undefined;
     // abort tells the checker to stop now and gives it GRACE_MS to comply. Called directly by
     // the deadline and the caller's abort, not through a listener on our own signal: two
@@ -71,43 +52,39 @@ export function createRunner(tables: CheckTables) {
     const abort = (reason: unknown): void => {
       if (ac.signal.aborted) return;
       ac.abort(reason);
-      if (giveUp) grace = setTimeout(giveUp, GRACE_MS);
+      if (giveUp) grace = clock.setTimeout(giveUp, GRACE_MS);
     };
-    const onCallerAbort = (): void => {
-      if (ctx.deadlineByCaller && isTimeout(signal.reason)) {
-        timedOut = true;
-        abort(new Error(`timeout after ${spec.timeoutMs} ms`));
-      } else {
-        abort(signal.reason);
-      }
+    // Only a caller that owns the limit may say "timeout" (a TimeoutError of any other signal
+    // is the caller giving up: aborted).
+    const timeout = (): void => {
+      timedOut = true;
+      abort(new CheckTimeout(spec.timeoutMs));
     };
+    const onCallerAbort = (): void => { if (ctx.limit && isTimeout(signal.reason)) timeout(); else abort(signal.reason); };
     // One caller signal (daemon shutdown) is commonly shared by thousands of in-flight checks.
     setMaxListeners(0, signal);
     signal.addEventListener('abort', onCallerAbort, { once: true });
+    let disarm: (() => void) | undefined;
     // Settles when the deadline (+ grace) has passed or the caller aborted, whatever the checker does.
     const bounded = new Promise<CheckResult>((resolve) => {
-      giveUp = (): void => resolve(done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted'));
-      if (ctx.deadlineByCaller) return;
-      deadline = setTimeout(() => {
-        timedOut = true;
-        abort(new Error(`timeout after ${spec.timeoutMs} ms`));
-      }, deadlineMs(spec));
+      giveUp = (): void => resolve(stopped());
+      if (!ctx.limit) disarm = limit.arm(clock, timeout);
     });
     const checked = (async (): Promise<CheckResult> => {
       const { name, fn } = selectCheck(spec, tables);
       if (typeof fn !== 'function') return done(false, `unknown check ${name}`);
-      const r = await fn(spec, ac.signal, ctx);
-      if (ac.signal.aborted) return done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted');
+      const r = await fn(spec, ac.signal, ctx.limit ? ctx : { ...ctx, limit });
+      if (ac.signal.aborted) return stopped();
       return done(r.up === true, typeof r.message === 'string' ? r.message : '-');
     })().catch((e: unknown) => {
-      if (ac.signal.aborted) return done(false, timedOut ? `timeout after ${spec.timeoutMs} ms` : 'aborted');
+      if (ac.signal.aborted) return stopped();
       return done(false, `check failed: ${errorText(e)}`);
     });
     try {
       return await Promise.race([checked, bounded]);
     } finally {
-      clearTimeout(deadline);
-      clearTimeout(grace);
+      disarm?.();
+      if (grace !== undefined) clock.clearTimeout(grace);
       signal.removeEventListener('abort', onCallerAbort);
       // Release whatever the checker still holds: a late checker sees the abort and cleans up.
       // With no listener left there is no one to tell, and abort() would build an Event (with a
@@ -119,6 +96,6 @@ export function createRunner(tables: CheckTables) {
 
 /**
  * runCheck runs the registered check for `spec`. It never throws and always settles within
- * the check's deadline plus GRACE_MS; durationMs is the wall time of the whole call.
+ * the check's deadline plus GRACE_MS; durationMs is the time of the whole call on the limit's clock.
  */
 export const runCheck = createRunner({ kinds: KIND_CHECKS, services: SERVICE_CHECKS });

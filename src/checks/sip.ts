@@ -1,9 +1,9 @@
-import { hostname as osHostname } from 'node:os';
 import type { CheckFn, CheckSpec } from './types.js';
 import { clip } from './lib/result.js';
 import { connectTcp, connectUdp, readLines } from './lib/socket.js';
 import { type Deadline, type Outcome, down, up, withDeadline } from './lib/deadline.js';
-import { SIP_OK, firstLine, sipLogin, sipOptions } from './wire/sip-message.js';
+import { SIP_OK, firstLine, sipOptions } from './wire/sip-message.js';
+import { orDefaultLogin } from './lib/identity.js';
 
 /**
  * check is the sip negotiate check (ldirectord check_sip, L3559): send one OPTIONS request over
@@ -11,9 +11,9 @@ import { SIP_OK, firstLine, sipLogin, sipOptions } from './wire/sip-message.js';
  * matches ^SIP/2.0 200 OK; any other status (a provisional 100 included, as in the original) is down.
  */
 export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => {
-  const login = sipLogin(spec.login, ctx.hostname ?? osHostname());
+  const login = orDefaultLogin(spec.login, ctx);
   return spec.protocol === 'tcp' ? overTcp(spec, d, login) : overUdp(spec, d, login);
-}, { maxBytes: spec.maxBytes });
+}, { maxBytes: spec.maxBytes, ctx });
 
 function judge(line: string): Outcome {
   if (line === '') return down('No OK');

@@ -6,11 +6,11 @@
  */
 
 import type { Receive } from './lib/receive.js';
+import type { ServiceName } from './table.js';
+import type { CheckClock, TimeLimit } from './lib/time-limit.js';
 
-export type CheckServiceName =
-  | 'dns' | 'ftp' | 'http' | 'https' | 'http_proxy' | 'imap' | 'imaps' | 'ldap' | 'ldaps'
-  | 'mysql' | 'nntp' | 'none' | 'oracle' | 'pop' | 'pops' | 'radius' | 'pgsql' | 'simpletcp'
-  | 'sip' | 'smtp' | 'submission';
+/** CheckServiceName is a negotiate service, a key of the checker table (table.ts). */
+export type CheckServiceName = ServiceName;
 
 /**
  * CheckKind is what runs this time. `negotiate` dispatches on `service`. The combined checktype
@@ -76,23 +76,19 @@ export interface CheckResult {
   readonly durationMs: number;
 }
 
-/** CheckContext carries injected dependencies; every field has a sensible default in runCheck. */
+/** CheckContext carries injected dependencies; every field has a sensible default. */
 export interface CheckContext {
   /** Hostname used where the original uses it (sip login default, ftp passwd default, smtp EHLO). */
   readonly hostname?: string;
+  /** The clock a check's time limit is read and armed on (default: the system clock). */
+  readonly clock?: CheckClock;
   /**
-   * A scheduler that runs thousands of checks a second passes its own clock reading and clock
-   * here, so runCheck reads the clock once per check (at the end) instead of twice: in the kernel
-   * lab every read is a syscall. Defaults: a fresh performance.now() reading.
+   * The check's one time limit (lib/time-limit.ts). A caller that passes it owns it: it aborts
+   * `signal` with a TimeoutError at the limit (the director's scheduler does, from its one timer
+   * heap, with the start reading its batch shares), and no timer is armed below it. Without
+   * one, runCheck makes it on `clock` and passes it to the check.
    */
-  readonly startedAt?: number;
-  readonly now?: () => number;
-  /**
-   * True when the caller itself aborts `signal` at the check's deadline with a reason named
-   * 'TimeoutError' (the director's scheduler does, from its one timer heap): runCheck then arms
-   * no deadline timer of its own (each costs a clock read) and reports that abort as the timeout.
-   */
-  readonly deadlineByCaller?: boolean;
+  readonly limit?: TimeLimit;
 }
 
 /** CheckFn runs one check. It must honour `signal` (abort = give up now, release every socket). */

@@ -91,7 +91,7 @@ export async function buildVirtual(ctx: BuildCtx, v: VirtualDraft): Promise<Virt
     ctx.diags.warn(v.hysteresisLine ?? v.line, 'hysteresis', 'hysteresis has no effect without quorum');
   }
   // ldirectord L1574-1587: ftp/sip login defaults only when service= is written.
-  const service: ServiceName = v.service ?? (v.fwmark !== undefined ? 'none' : (SERVICE_BY_PORT[port] ?? 'none') as ServiceName);
+  const service: ServiceName = v.service ?? (v.fwmark !== undefined ? 'none' : SERVICE_BY_PORT[port] ?? 'none');
   const me = `ldirectord@${ctx.hostname}`;
   const login = v.login ?? (v.service === 'ftp' ? 'anonymous' : v.service === 'sip' ? me : V.login);
   const passwd = v.passwd ?? (v.service === 'ftp' ? me : V.passwd);

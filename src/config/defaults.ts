@@ -52,12 +52,5 @@ export const DEFAULTS = Object.freeze({
   servicesFile: '/etc/services',
 });
 
-/**
- * SERVICE_BY_PORT maps a virtual's resolved port to its default `service` (ldirectord
- * ld_port_to_service L1860-1890); any other port is `none`.
- */
-export const SERVICE_BY_PORT: Readonly<Record<number, string>> = Object.freeze({
-  21: 'ftp', 25: 'smtp', 53: 'dns', 80: 'http', 110: 'pop', 119: 'nntp', 143: 'imap', 389: 'ldap',
-  443: 'https', 587: 'submission', 636: 'ldaps', 993: 'imaps', 995: 'pops', 1521: 'oracle',
-  1812: 'radius', 3128: 'http_proxy', 3306: 'mysql', 5060: 'sip', 5432: 'pgsql',
-});
+/** SERVICE_BY_PORT: the default `service` of a virtual's port, derived from the checker table. */
+export { SERVICE_BY_PORT } from '../checks/table.js';

@@ -16,11 +16,9 @@ export type Protocol = 'tcp' | 'udp' | 'fwm';
 /** Forwarding method as written in the .cf file. */
 export type Forward = 'gate' | 'masq' | 'ipip';
 
-export const SERVICE_NAMES = [
-  'dns', 'ftp', 'http', 'https', 'http_proxy', 'imap', 'imaps', 'ldap', 'ldaps', 'mysql', 'nntp',
-  'none', 'oracle', 'pop', 'pops', 'radius', 'pgsql', 'simpletcp', 'sip', 'smtp', 'submission',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+/** The services, their names and default ports come from the checker table (data only). */
+import type { ServiceName } from '../checks/table.js';
+export { SERVICE_NAMES, type ServiceName } from '../checks/table.js';
 
 /** CheckType: `combined` is a numeric checktype N (negotiate, then N connects, then negotiate). */
 export type CheckType =

@@ -10,6 +10,7 @@ import { promises as fsp } from 'node:fs';
 import { reverse as dnsReverse } from 'node:dns/promises';
 import { hostname as osHostname, userInfo } from 'node:os';
 import type { CheckResult, CheckSpec } from '../checks/types.js';
+import { TimeLimit, budgetMs } from '../checks/lib/time-limit.js';
 import type { Config } from '../config/model.js';
 import type { TimerHandle } from '../util/clock.js';
 import { destKey } from './diff.js';
@@ -253,9 +254,9 @@ export class DirectorEngine implements Director {
       const hit = await this.maintenance.check(spec.family, spec.realAddress, port);
       if (hit) return { up: false, message: MAINTENANCE_MESSAGE, durationMs: 0, forced: true };
     }
-    // The scheduler's reading and clock, and its deadline: runCheck reads the clock once per
-    // check and arms no timer (see CheckContext).
-    return this.deps.runCheck(spec, signal, { hostname: this.hostname, startedAt, now: this.monotonic, deadlineByCaller: true });
+    // The scheduler owns the time limit (its heap aborts `signal` at it) and its start reading:
+    // runCheck reads the clock once per check and arms no timer (see CheckContext.limit).
+    return this.deps.runCheck(spec, signal, { hostname: this.hostname, limit: new TimeLimit(this.deps.clock, budgetMs(spec), startedAt) });
   }
 
   private onResult(probeKey: string, r: ProbeResult): void {

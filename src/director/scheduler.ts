@@ -9,12 +9,13 @@ import { getEventListeners } from 'node:events';
 import type { CheckResult, CheckSpec } from '../checks/types.js';
 import type { Clock } from '../util/clock.js';
 import { TimerHeap } from './timerheap.js';
+import { CheckTimeout, budgetMs } from '../checks/lib/time-limit.js';
 import type { ProbeDef } from './spec.js';
 
 /**
  * RunFn runs one spec (the director wraps runCheck with the maintenance test). `startedAt` is
- * the scheduler's clock reading for this start. The scheduler aborts `signal` with TIMEOUT (a
- * reason named 'TimeoutError') at the check's deadline, so a runner need arm no timer of its own.
+ * the scheduler's clock reading for this start. The scheduler aborts `signal` with a CheckTimeout
+ * (named 'TimeoutError') at the check's deadline, so a runner need arm no timer of its own.
  */
 export type RunFn = (spec: CheckSpec, signal: AbortSignal, startedAt: number) => Promise<CheckResult & { readonly forced?: boolean }>;
 
@@ -62,14 +63,8 @@ interface Probe {
  */
 export const BACKSTOP_GRACE_MS = 500;
 
-/**
- * budgetMs is a check's time budget, as checks/run.ts deadlineMs: ping (and connect on UDP,
- * which pings) makes checkCount attempts of timeoutMs each; everything else gets one timeout.
- */
-export function budgetMs(spec: CheckSpec): number {
-  const ping = spec.kind === 'ping' || (spec.kind === 'connect' && spec.protocol === 'udp');
-  return ping ? spec.timeoutMs * Math.max(1, spec.checkCount) : spec.timeoutMs;
-}
+/** budgetMs is a check's time budget: the checks' own rule (ping: checkCount attempts). */
+export { budgetMs };
 
 /** GRID_MS is the spacing of the slots first runs are spread on (see add). */
 export const GRID_MS = 50;
@@ -90,8 +85,6 @@ const DUE = 0;
 const DEADLINE = 1;
 const BACKSTOP = 2;
 
-/** TIMEOUT is the abort reason at a deadline (one shared object: no stack capture per check). */
-export const TIMEOUT: Error = Object.freeze(Object.assign(new Error('check deadline reached'), { name: 'TimeoutError' }));
 const REMOVED: Error = Object.freeze(Object.assign(new Error('probe removed'), { name: 'AbortError' }));
 
 export class Scheduler {
@@ -199,7 +192,7 @@ export class Scheduler {
     if (!ac || ac.signal.aborted || getEventListeners(ac.signal, 'abort').length > 0) ac = new AbortController();
     p.ac = ac;
     // The deadline lives in this heap, not in a timer per check: at it the check's signal is
-    // aborted with TIMEOUT (runCheck then reports `timeout after N ms`), and a backstop after
+    // aborted with a CheckTimeout (runCheck then reports `timeout after N ms`), and a backstop after
     // that frees the slot of a check that never settles, so a hung real cannot hold it forever.
     this.timers.push(startedAt + budgetMs(spec), p, DEADLINE, token);
     let pr: Promise<CheckResult & { forced?: boolean }>;
@@ -213,14 +206,14 @@ export class Scheduler {
 
   /** deadline: the check's time is up; tell it, and free the slot later if it does not answer. */
   private deadline(p: Probe, now: number): void {
-    p.ac?.abort(TIMEOUT);
+    p.ac?.abort(new CheckTimeout(p.spec ? budgetMs(p.spec) : 0));
     this.timers.push(now + BACKSTOP_GRACE_MS, p, BACKSTOP, p.runToken);
   }
 
   /** timeout: the backstop; the check never settled after its deadline abort. */
   private timeout(p: Probe, now: number): void {
     const ms = p.spec ? budgetMs(p.spec) : 0;
-    p.ac?.abort(TIMEOUT);
+    p.ac?.abort(new CheckTimeout(ms));
     this.finish(p, { up: false, message: `timeout after ${ms} ms`, durationMs: ms }, now);
   }
 

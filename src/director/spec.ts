@@ -5,15 +5,10 @@
 import { createHash } from 'node:crypto';
 import type { CheckKind, CheckSpec } from '../checks/types.js';
 import { compileReceive, type Receive } from '../checks/lib/receive.js';
-import type { GlobalConfig, RealServer, ServiceName, VirtualService } from '../config/model.js';
+import type { GlobalConfig, RealServer, VirtualService } from '../config/model.js';
 import { hostPort } from '../util/address.js';
+import { SERVICE_PORTS } from '../checks/table.js';
 
-/** SERVICE_PORTS: a service's default port (ldirectord L1860-1890), used when nothing else gives one. */
-export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freeze({
-  ftp: 21, smtp: 25, dns: 53, http: 80, pop: 110, nntp: 119, imap: 143, ldap: 389, https: 443,
-  submission: 587, ldaps: 636, imaps: 993, pops: 995, oracle: 1521, radius: 1812, http_proxy: 3128,
-  mysql: 3306, sip: 5060, pgsql: 5432, none: 0, simpletcp: 0,
-});
 
 /** checkPortOf is ld_checkport: the virtual's checkport, else the real's port if > 0, else the service's. */
 export function checkPortOf(v: VirtualService, r: RealServer): number {

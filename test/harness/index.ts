@@ -15,3 +15,4 @@ export {
 } from './spec.js';
 export { createNetns, type Netns } from './netns.js';
 export { pollUntil, waitUntil } from './wait.js';
+export { serverFixture } from './fixture.js';

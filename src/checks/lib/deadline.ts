@@ -4,9 +4,10 @@
  * whole check, and every outcome - a return, a throw, the deadline - becomes a CheckResult.
  */
 import { LdError } from '../../util/errors.js';
-import type { CheckResult } from '../types.js';
+import type { CheckContext, CheckResult } from '../types.js';
+import { CHECK_FINISHED, CheckTimeout, TimeLimit, clockOf, isTimeout } from './time-limit.js';
 import { ByteBudget } from './byte-budget.js';
-import { checkResult, clip, errorText, type ErrorStyle } from './result.js';
+import { clip, errorText, type ErrorStyle } from './result.js';
 
 /** Outcome is what a check body decides: up or down, with a short reason. */
 export interface Outcome {
@@ -44,6 +45,11 @@ export interface DeadlineOptions {
   readonly errors?: ErrorStyle;
   /** The check's byte bound (maxresponsebytes); unbounded when absent. */
   readonly maxBytes?: number;
+  /**
+   * The check's context: its time limit when runCheck (or the scheduler) owns it - the caller's
+   * signal then aborts at it and no timer is armed here - and the clock to arm one on otherwise.
+   */
+  readonly ctx?: CheckContext;
 }
 
 /**
@@ -60,7 +66,11 @@ export interface DeadlineOptions {
 export async function withDeadline(
   timeoutMs: number, outer: AbortSignal, body: (d: Deadline) => Promise<Outcome>, opts: DeadlineOptions = {},
 ): Promise<CheckResult> {
-  const startedAt = performance.now();
+  // One time limit: the caller's when it owns one (its signal aborts at it), else ours on the
+  // context's clock (a fake one in tests: no real timer).
+  const owned = opts.ctx?.limit;
+  const clock = clockOf(opts.ctx?.clock);
+  const limit = owned ?? new TimeLimit(clock, Math.max(0, timeoutMs));
   const style = opts.errors ?? 'errno';
   const budget = new ByteBudget(opts.maxBytes ?? Infinity);
   const ac = new AbortController();
@@ -69,8 +79,7 @@ export async function withDeadline(
   const timeoutText = `timeout after ${timeoutMs} ms`;
   const expiredOutcome = (): Outcome => {
     const r: unknown = outer.aborted ? outer.reason : undefined;
-    const isTimeout = r === undefined || (r instanceof Error && r.name === 'TimeoutError');
-    return down(isTimeout ? timeoutText : 'aborted');
+    return down(r === undefined || isTimeout(r) ? timeoutText : 'aborted');
   };
   const expired = new Promise<Outcome>((resolve) => {
     ac.signal.addEventListener('abort', () => resolve(expiredOutcome()), { once: true });
@@ -78,14 +87,14 @@ export async function withDeadline(
   const onOuter = (): void => ac.abort(outer.reason);
   if (outer.aborted) ac.abort(outer.reason);
   else outer.addEventListener('abort', onOuter, { once: true });
-  const timer = setTimeout(() => ac.abort(fail(timeoutText)), Math.max(0, timeoutMs));
+  const disarm = owned ? undefined : limit.arm(clock, () => ac.abort(new CheckTimeout(timeoutMs)));
 
   const deadline: Deadline = {
     signal: ac.signal,
     defer: (release) => {
       if (finished) safely(release); else releases.push(release);
     },
-    remainingMs: () => Math.max(0, timeoutMs - (performance.now() - startedAt)),
+    remainingMs: () => limit.remainingMs(),
     budget,
   };
   let work: Promise<Outcome>;
@@ -104,16 +113,13 @@ export async function withDeadline(
   );
   const outcome = await Promise.race([guarded, expired]);
   finished = true;
-  clearTimeout(timer);
+  disarm?.();
   outer.removeEventListener('abort', onOuter);
   // Aborting on success too tells listeners inside the body that nobody waits for them any more.
   if (!ac.signal.aborted) ac.abort(CHECK_FINISHED);
   for (const release of releases.splice(0)) safely(release);
-  return checkResult(outcome.up, clip(outcome.message), startedAt);
+  return { up: outcome.up, message: clip(outcome.message), durationMs: limit.elapsedMs() };
 }
-
-/** CHECK_FINISHED: the abort reason once the check is over; a constant, no stack per check. */
-const CHECK_FINISHED = Object.freeze({ name: 'CheckFinished', message: 'check finished' });
 
 function safely(release: () => void): void {
   try { release(); } catch { /* a release must never turn a result into a throw */ }

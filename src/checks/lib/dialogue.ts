@@ -3,7 +3,7 @@
  * imaps, nntp): deadline, connect, run the protocol body, always close, turn the outcome into
  * a CheckResult. The body returns the "up" message or throws (fail() for a protocol "no").
  */
-import type { CheckResult, CheckSpec } from '../types.js';
+import type { CheckContext, CheckResult, CheckSpec } from '../types.js';
 import { up, withDeadline } from './deadline.js';
 import { LineSession } from './line-session.js';
 import { targetPort } from './socket.js';
@@ -14,6 +14,8 @@ export interface DialogueOptions {
   readonly wellKnownPort: number;
   /** Implicit TLS (pops, imaps). */
   readonly tls: boolean;
+  /** The check's context (its time limit and clock, see withDeadline). */
+  readonly ctx?: CheckContext;
 }
 
 /** runDialogue connects to the real server and runs `body` on the session under the deadline. */
@@ -37,5 +39,5 @@ export function runDialogue(
     } finally {
       session.close();
     }
-  }, { errors: 'detail', maxBytes: spec.maxBytes });
+  }, { errors: 'detail', maxBytes: spec.maxBytes, ctx: opts.ctx });
 }

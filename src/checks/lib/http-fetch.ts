@@ -7,6 +7,7 @@ import { Client, ProxyAgent, type Dispatcher, type buildConnector } from 'undici
 import type { CheckSpec } from '../types.js';
 import { BoundedBody, type Fetched } from './http-wire.js';
 import { hostPart } from './host-part.js';
+import { tlsOptions, tlsPolicy } from './socket.js';
 import { meter, ByteBudget } from './byte-budget.js';
 
 /**
@@ -89,9 +90,7 @@ const ENOUGH = Object.freeze({ name: 'ResponseNotNeeded', message: 'response not
  */
 function proxyDispatcher(spec: CheckSpec, budget: ByteBudget): Dispatcher {
   const slack = spec.timeoutMs + 1000;
-  const tls = spec.tlsVerify
-    ? { rejectUnauthorized: true, ...(spec.virtualHost ? { servername: spec.virtualHost } : {}) }
-    : { rejectUnauthorized: false };
+  const tls = tlsOptions(tlsPolicy(spec));
   // proxyTunnel false: an absolute-form GET through the proxy for http URLs, as LWP sends;
   // a CONNECT tunnel would be refused by most proxies for port 80.
   return new ProxyAgent({

@@ -1,10 +1,11 @@
 import { STATUS_CODES } from 'node:http';
-import type { CheckResult, CheckSpec } from '../types.js';
+import type { CheckFn, CheckResult, CheckSpec } from '../types.js';
 import { compileReceive } from './receive.js';
 import { clip, errorText } from './result.js';
 import { fetchWire, type Fetched } from './http-wire.js';
 import { ByteBudget } from './byte-budget.js';
 import { hostPart } from './host-part.js';
+import { tlsPolicy } from './socket.js';
 
 /** MAX_REDIRECTS matches LWP::UserAgent's default max_redirect (GET and HEAD only). */
 export const MAX_REDIRECTS = 7;
@@ -57,9 +58,7 @@ function fetchHop(
   spec: CheckSpec, mode: HttpGetMode, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
 ): Promise<Fetched> {
   if (mode === 'proxy') return import('./http-fetch.js').then((m) => m.fetchThroughProxy(spec, url, host, signal, maxBytes, budget));
-  const tls = url.protocol === 'https:'
-    ? { verify: spec.tlsVerify, ...(spec.tlsVerify && spec.virtualHost ? { servername: spec.virtualHost } : {}) }
-    : undefined;
+  const tls = url.protocol === 'https:' ? tlsPolicy(spec) : undefined;
   return fetchWire(url, spec.httpMethod, host, signal, maxBytes, budget, tls);
 }
 
@@ -121,4 +120,14 @@ export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'htt
   } catch (e) {
     return result(false, errorText(e));
   }
+}
+
+/**
+ * httpCheck builds the http (plain, direct), https (TLS, direct) or http_proxy (the real is an
+ * HTTP proxy at rip:checkport; the absolute request URL is fetched through it) check.
+ * Certificates are not verified unless tlsVerify is set (the original passes
+ * verify_hostname=>0, issue #361); tlsVerify also sends virtualhost as SNI.
+ */
+export function httpCheck(scheme: 'http' | 'https', mode: HttpGetMode): CheckFn {
+  return (spec, signal) => httpGet(spec, signal, scheme, mode);
 }

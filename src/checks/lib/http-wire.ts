@@ -1,7 +1,7 @@
-import { connect as tcpConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import type { Socket } from 'node:net';
 import { HTTPParser, type OnHeadersCompleteParser } from 'http-parser-js';
-import { meter, type ByteBudget } from './byte-budget.js';
+import type { ByteBudget } from './byte-budget.js';
+import { openStream, readyEvent, type StreamTarget, type TlsPolicy } from './socket.js';
 
 /** Fetched is one HTTP response, with as much of its body as the check's byte budget allowed. */
 export interface Fetched {
@@ -36,13 +36,6 @@ export class BoundedBody {
   get buffer(): Buffer {
     return this.parts.length === 1 ? this.parts[0] as Buffer : Buffer.concat(this.parts);
   }
-}
-
-/** WireTls is how an https hop sets up TLS; undefined means plain http. */
-export interface WireTls {
-  readonly verify: boolean;
-  /** SNI and the name the certificate is checked against (verify only); else the URL's hostname. */
-  readonly servername?: string;
 }
 
 /** HEADER_LIMIT bounds the status line and headers of a response (the parser's own cap). */
@@ -90,7 +83,7 @@ class WireError extends Error {
  */
 export function fetchWire(
   url: URL, method: 'GET' | 'HEAD', host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
-  tls?: WireTls,
+  tls?: TlsPolicy,
 ): Promise<Fetched> {
   return new Promise((resolve, reject) => {
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
@@ -187,15 +180,10 @@ export function fetchWire(
       return;
     }
     const request = `${method} ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${host ?? url.host}\r\nConnection: close\r\n\r\n`;
-    if (tls) {
-      // SNI must be a name, never an IP literal (RFC 6066; Node refuses one), so a check of an IP
-      // sends none where the original's IO::Socket::SSL sent the IP.
-      const servername = tls.servername ?? (isIP(hostname) ? undefined : hostname);
-      socket = meter(tlsConnect({ host: hostname, port, rejectUnauthorized: tls.verify, ...(servername ? { servername } : {}) }), budget);
-      socket.once('secureConnect', () => socket.write(request));
-    } else {
-      socket = meter(tcpConnect({ host: hostname, port }, () => socket.write(request)), budget);
-    }
+    // An https hop: TLS with the check's policy (SNI: its name, else the URL's host; never an IP).
+    const target: StreamTarget = tls ? { host: hostname, port, tls } : { host: hostname, port };
+    socket = openStream(target, budget);
+    socket.once(readyEvent(target), () => socket.write(request));
     signal.addEventListener('abort', onAbort, { once: true });
     socket.on('data', onData);
     socket.on('end', onEnd);

@@ -4,11 +4,12 @@
  * the three rules of the check contract: the socket dies with the deadline's signal, it reads
  * no more than the check's byte budget (meter()), and close() always releases the socket.
  */
-import { Socket, isIP } from 'node:net';
-import { connect as tlsConnect, type TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { fail } from './deadline.js';
 import { clip } from './result.js';
-import { meter, type ByteBudget } from './byte-budget.js';
+import type { ByteBudget } from './byte-budget.js';
+import { connectStream } from './socket.js';
 
 /** SessionOptions says where to connect and how. */
 export interface SessionOptions {
@@ -53,28 +54,8 @@ export class LineSession {
 
   /** open connects (and completes the TLS handshake) or rejects; the signal cancels it. */
   static open(opts: SessionOptions): Promise<LineSession> {
-    return new Promise((resolve, reject) => {
-      if (opts.signal.aborted) { reject(opts.signal.reason); return; }
-      const socket = meter(opts.tls
-        ? tlsConnect({
-          host: opts.host,
-          port: opts.port,
-          rejectUnauthorized: opts.tlsVerify,
-          // Node refuses an IP as SNI; a name is only sent when verification asks for it.
-          ...(opts.tlsVerify && isIP(opts.host) === 0 ? { servername: opts.host } : {}),
-        })
-        : new Socket().connect({ host: opts.host, port: opts.port }), opts.budget);
-      const settle = (err?: unknown): void => {
-        opts.signal.removeEventListener('abort', onAbort);
-        socket.removeListener('error', settle);
-        if (err !== undefined) { socket.destroy(); reject(err); return; }
-        resolve(new LineSession(socket, opts));
-      };
-      const onAbort = (): void => settle(opts.signal.reason);
-      opts.signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('error', settle);
-      socket.once(opts.tls ? 'secureConnect' : 'connect', () => settle());
-    });
+    const target = { host: opts.host, port: opts.port, ...(opts.tls ? { tls: { verify: opts.tlsVerify } } : {}) };
+    return connectStream(target, opts.signal, opts.budget).then((socket) => new LineSession(socket, opts));
   }
 
   /** readLine resolves the next line without its terminator; a closed peer is a failure. */

@@ -1,5 +1,6 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Socket, isIP } from 'node:net';
+import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { CheckSpec } from '../types.js';
 import type { Deadline } from './deadline.js';
 import { meter, meterDatagrams, type ByteBudget } from './byte-budget.js';
@@ -10,28 +11,87 @@ export function targetPort(spec: CheckSpec, wellKnown: number): number {
 }
 
 /**
- * connectTcp opens a TCP connection to host:port and resolves once it is established. An abort
- * of `signal` destroys the socket and rejects with the signal's reason; a connect error rejects
- * with that error (its `code` is the errno name). The caller owns the returned socket. A check
- * that reads from it passes its byte budget (the connect check reads nothing).
+ * TlsPolicy: how a check speaks TLS. `verify` checks the certificate (off unless
+ * httpsverify=yes, as the original); `name` is the name to send as SNI and check the
+ * certificate against, when the check has one (virtualhost, with verify: tlsPolicy).
  */
-export function connectTcp(host: string, port: number, signal: AbortSignal, budget?: ByteBudget): Promise<Socket> {
+export interface TlsPolicy {
+  readonly verify: boolean;
+  readonly name?: string;
+}
+
+/** tlsPolicy is a check's TLS policy from its spec: virtualhost is the name only when verifying. */
+export function tlsPolicy(spec: Pick<CheckSpec, 'tlsVerify' | 'virtualHost'>): TlsPolicy {
+  return { verify: spec.tlsVerify, ...(spec.tlsVerify && spec.virtualHost ? { name: spec.virtualHost } : {}) };
+}
+
+/**
+ * tlsOptions is the one SNI rule: send the policy's name, else the host connected to, but never
+ * an IP literal (RFC 6066; Node refuses one), so a check of an IP sends none where the
+ * original's IO::Socket::SSL sent the IP.
+ */
+export function tlsOptions(policy: TlsPolicy, host?: string): { rejectUnauthorized: boolean; servername?: string } {
+  const name = policy.name ?? host;
+  return { rejectUnauthorized: policy.verify, ...(name !== undefined && name !== '' && isIP(name) === 0 ? { servername: name } : {}) };
+}
+
+/** StreamTarget: where a check connects, over TCP, or TLS from the first byte when `tls` is set. */
+export interface StreamTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly tls?: TlsPolicy;
+}
+
+/**
+ * openStream starts the connection to `t` and returns its socket at once (metered with `budget`
+ * when given); the socket emits readyEvent(t) once connected (and the handshake is done). For
+ * callers that write on connect without a promise per check (the http check's hot path) and
+ * libraries that take a socket factory (ldapts).
+ */
+export function openStream(t: StreamTarget, budget?: ByteBudget): Socket | TLSSocket {
+  const socket = t.tls !== undefined
+    ? tlsConnect({ host: t.host, port: t.port, ...tlsOptions(t.tls, t.host) })
+    : new Socket().connect({ host: t.host, port: t.port });
+  return budget ? meter(socket, budget) : socket;
+}
+
+/** readyEvent is the event that says a socket from openStream is connected. */
+export function readyEvent(t: StreamTarget): 'connect' | 'secureConnect' {
+  return t.tls !== undefined ? 'secureConnect' : 'connect';
+}
+
+/**
+ * connectStream opens a TCP or TLS connection to `t` and resolves once it is established (TLS:
+ * handshake done). An abort of `signal` destroys the socket and rejects with the signal's
+ * reason; a connect or handshake error rejects with that error (its `code` is the errno name or
+ * OpenSSL's). The caller owns the returned socket. A check that reads from it passes its byte
+ * budget (the connect check reads nothing).
+ */
+export function connectStream<T extends StreamTarget>(
+  t: T, signal: AbortSignal, budget?: ByteBudget,
+): Promise<T extends { tls: TlsPolicy } ? TLSSocket : Socket> {
+  type Out = T extends { tls: TlsPolicy } ? TLSSocket : Socket;
   return new Promise((resolve, reject) => {
     if (signal.aborted) { reject(signal.reason); return; }
-    const socket = budget ? meter(new Socket(), budget) : new Socket();
+    const socket = openStream(t, budget);
+    const ready = readyEvent(t);
     const onAbort = (): void => { socket.destroy(); reject(signal.reason); };
     const cleanup = (): void => {
       signal.removeEventListener('abort', onAbort);
       socket.removeListener('error', onError);
-      socket.removeListener('connect', onConnect);
+      socket.removeListener(ready, onConnect);
     };
     const onError = (err: Error): void => { cleanup(); socket.destroy(); reject(err); };
-    const onConnect = (): void => { cleanup(); resolve(socket); };
+    const onConnect = (): void => { cleanup(); resolve(socket as Out); };
     signal.addEventListener('abort', onAbort, { once: true });
     socket.once('error', onError);
-    socket.once('connect', onConnect);
-    socket.connect({ host, port });
+    socket.once(ready, onConnect);
   });
+}
+
+/** connectTcp is connectStream over plain TCP. */
+export function connectTcp(host: string, port: number, signal: AbortSignal, budget?: ByteBudget): Promise<Socket> {
+  return connectStream({ host, port }, signal, budget);
 }
 
 /** UdpHandlers: what a UDP check does with its connected socket. */

@@ -26,7 +26,7 @@ async function tagged(s: LineSession, tag: string): Promise<string> {
 
 /** imapCheck builds the check: plain on 143 (imap) or implicit TLS on 993 (imaps). */
 export function imapCheck(opts: { readonly tls: boolean; readonly wellKnownPort: number }): CheckFn {
-  return (spec, signal) => runDialogue(spec, signal, opts, async (s) => {
+  return (spec, signal, ctx) => runDialogue(spec, signal, { ...opts, ctx }, async (s) => {
     const greeting = await s.readLine();
     // PREAUTH is a successful greeting too: the session is already authenticated.
     if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) throw fail(`greeting: ${clipLine(greeting)}`);

@@ -19,7 +19,7 @@ async function expectOk(s: LineSession, what: string): Promise<string> {
 
 /** pop3Check builds the check: plain on 110 (pop) or implicit TLS on 995 (pops). */
 export function pop3Check(opts: { readonly tls: boolean; readonly wellKnownPort: number }): CheckFn {
-  return (spec, signal) => runDialogue(spec, signal, opts, async (s) => {
+  return (spec, signal, ctx) => runDialogue(spec, signal, { ...opts, ctx }, async (s) => {
     const greeting = await expectOk(s, 'greeting');
     if (spec.login !== '') {
       s.send(`USER ${spec.login}`);

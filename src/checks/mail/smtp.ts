@@ -4,10 +4,10 @@
  * rather than nodemailer's SMTPConnection: that class has its own per-step timers, no
  * AbortSignal, unbounded reply buffering and STARTTLS/AUTH logic a health check must not run.
  */
-import { hostname } from 'node:os';
 import type { CheckContext, CheckFn } from '../types.js';
 import { fail } from '../lib/deadline.js';
 import { runDialogue } from '../lib/dialogue.js';
+import { localName } from '../lib/identity.js';
 import { clipLine, type LineSession } from '../lib/line-session.js';
 
 /** SmtpReply is one (possibly multi-line) reply: its code and its last line. */
@@ -28,7 +28,7 @@ export async function readReply(session: LineSession): Promise<SmtpReply> {
 
 /** heloName is the name sent in EHLO/HELO: the injected hostname, else the system's. */
 export function heloName(ctx: CheckContext): string {
-  const name = ctx.hostname ?? hostname();
+  const name = localName(ctx);
   return name !== '' ? name : 'localhost';
 }
 
@@ -37,7 +37,7 @@ export function heloName(ctx: CheckContext): string {
  * the greeting is 220 and EHLO (or, if refused, HELO) gets a 2xx; QUIT is sent either way.
  */
 export function smtpCheck(wellKnownPort: number): CheckFn {
-  return (spec, signal, ctx) => runDialogue(spec, signal, { wellKnownPort, tls: false }, async (s) => {
+  return (spec, signal, ctx) => runDialogue(spec, signal, { wellKnownPort, tls: false, ctx }, async (s) => {
     const greeting = await readReply(s);
     if (greeting.code !== 220) throw fail(`greeting: ${clipLine(greeting.line)}`);
     const name = heloName(ctx);

@@ -38,17 +38,17 @@ export type SqlDriver = (target: SqlTarget, d: Deadline) => Promise<number>;
  * original's `goto err_disconect` on a prepare failure crashed the daemon, L3400).
  */
 export function sqlCheck(driver: SqlDriver): CheckFn {
-  return (spec, signal) => {
+  return (spec, signal, ctx) => {
     const query = spec.request.replace(/^\//, '');
     if (spec.login === '' || query === '') {
       // L3377: the original refuses the same way (logs and reports down).
       return withDeadline(spec.timeoutMs, signal, async () =>
-        down('Error: Must specify a login and request string for MySQL, Oracle and PostgreSQL checks'));
+        down('Error: Must specify a login and request string for MySQL, Oracle and PostgreSQL checks'), { ctx });
     }
     return withDeadline(spec.timeoutMs, signal, async (d) => {
       const rows = await driver(targetOf(spec, query), d);
       return rows > 0 ? up(`${rows} row${rows === 1 ? '' : 's'}`) : down('query returned no rows');
-    }, { maxBytes: spec.maxBytes });
+    }, { maxBytes: spec.maxBytes, ctx });
   };
 }
 

@@ -4,11 +4,6 @@ import { isIP } from 'node:net';
 /** SIP_OK is what the first response line must start with (ldirectord check_sip, L3617). */
 export const SIP_OK = /^SIP\/2\.0 200 OK/;
 
-/** sipLogin is the user the OPTIONS request names: `login`, else ldirectord@<hostname>. */
-export function sipLogin(login: string, hostname: string): string {
-  return login !== '' ? login : `ldirectord@${hostname}`;
-}
-
 /**
  * sipOptions renders the OPTIONS request exactly as ldirectord L3587-3601 does: CRLF line ends,
  * the local address and port in Via (bracketed when IPv6, as RFC 3261 writes hosts), the fixed

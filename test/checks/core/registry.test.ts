@@ -6,7 +6,7 @@ import { makeSpec } from '../../harness/index.js';
 
 const KINDS = ['connect', 'ping', 'external', 'external-perl', 'on', 'off'] as const;
 const SERVICES = ['dns', 'ftp', 'http', 'https', 'http_proxy', 'imap', 'imaps', 'ldap', 'ldaps', 'mysql', 'nntp',
-  'none', 'oracle', 'pop', 'pops', 'radius', 'pgsql', 'simpletcp', 'sip', 'smtp', 'submission'] as const;
+  'none', 'oracle', 'pop', 'pops', 'radius', 'pgsql', 'simpletcp', 'sip', 'smtp', 'submission', 'tcp-tls'] as const;
 
 describe('registry', () => {
   it('has exactly the known kinds and services', () => {

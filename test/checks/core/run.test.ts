@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { TimeLimit } from '../../../src/checks/lib/time-limit.js';
 import { createRunner, deadlineMs, GRACE_MS, runCheck, selectCheck, type CheckTables } from '../../../src/checks/run.js';
 import { KIND_CHECKS, SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import type { CheckFn, CheckResult } from '../../../src/checks/types.js';
@@ -80,13 +81,15 @@ describe('runCheck framework', () => {
 
 describe('runCheck with a scheduler in charge of the deadline (CheckContext)', () => {
   const timeoutError = Object.assign(new Error('check deadline reached'), { name: 'TimeoutError' });
+  // The caller owns the limit: it aborts its signal at it (here by hand), runCheck arms nothing.
+  const callerLimit = (ms: number): TimeLimit => new TimeLimit({ monotonic: () => performance.now() }, ms);
 
   it('arms no deadline of its own: the check runs past its timeout until the caller aborts', async () => {
     const run = createRunner(tables(honours));
     const caller = new AbortController();
     setTimeout(() => caller.abort(timeoutError), 300);
     const t0 = performance.now();
-    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 50 }), caller.signal, { deadlineByCaller: true });
+    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 50 }), caller.signal, { limit: callerLimit(50) });
     const took = performance.now() - t0;
     assert.deepEqual([r.up, r.message], [false, 'timeout after 50 ms']);
     assert.ok(took >= 290, `returned after ${took} ms: it must wait for the caller's deadline`);
@@ -96,7 +99,7 @@ describe('runCheck with a scheduler in charge of the deadline (CheckContext)', (
     const run = createRunner(tables(never));
     const caller = new AbortController();
     setTimeout(() => caller.abort(timeoutError), 20);
-    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 5000 }), caller.signal, { deadlineByCaller: true });
+    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 5000 }), caller.signal, { limit: callerLimit(5000) });
     assert.deepEqual([r.up, r.message], [false, 'timeout after 5000 ms']);
   });
 
@@ -104,14 +107,14 @@ describe('runCheck with a scheduler in charge of the deadline (CheckContext)', (
     const run = createRunner(tables(honours));
     const caller = new AbortController();
     setTimeout(() => caller.abort(new Error('shutdown')), 20);
-    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 5000 }), caller.signal, { deadlineByCaller: true });
+    const r = await run(makeSpec({ kind: 'connect', timeoutMs: 5000 }), caller.signal, { limit: callerLimit(5000) });
     assert.deepEqual([r.up, r.message], [false, 'aborted']);
   });
 
   it("durationMs is measured on the caller's clock from the caller's start reading, with one read", async () => {
     let reads = 0;
     const run = createRunner(tables(upFn));
-    const r = await run(makeSpec({ kind: 'connect' }), new AbortController().signal, { startedAt: 1000, now: () => { reads++; return 1042; } });
+    const r = await run(makeSpec({ kind: 'connect' }), new AbortController().signal, { limit: new TimeLimit({ monotonic: () => { reads++; return 1042; } }, 5000, 1000) });
     assert.deepEqual([r.up, r.durationMs, reads], [true, 42, 1]);
   });
 });

@@ -4,13 +4,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as ftp } from '../../../src/checks/ftp.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';
 import type { ServerProcess } from '../../harness/proc.js';
 import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 import { FILES, FTP_ADDR, startVsftpd } from './vsftpd.js';
+
+const ftp = SERVICE_CHECKS.ftp;
 
 describe('ftp against vsftpd', () => {
   let dir: TempDir;

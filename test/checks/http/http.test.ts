@@ -1,11 +1,12 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { serverFixture } from '../../harness/index.js';
 import { runCheck } from '../../../src/checks/run.js';
 import { checkUrl } from '../../../src/checks/lib/http-get.js';
 import type { CheckSpec } from '../../../src/checks/types.js';
-import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startNginx, type TestServer } from './imports.js';
+import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startNginx } from './imports.js';
 import { refusedAndHungTests } from './failures.js';
-import { HUGE_BYTES, SITE_HOST, startSite, VHOST, type Site } from './site.js';
+import { HUGE_BYTES, SITE_HOST, startSite, VHOST } from './site.js';
 
 describe('http check URL', () => {
   const cases = [
@@ -17,18 +18,10 @@ describe('http check URL', () => {
 });
 
 describe('http check against nginx', () => {
-  let site: Site;
-  let hung: TestServer;
-  let closed: number;
-  before(async () => {
-    site = await startSite();
-    hung = await startHungServer(SITE_HOST);
-    closed = await freePort(SITE_HOST);
-  });
-  after(async () => { await hung?.close(); await site?.stop(); });
+  const srv = serverFixture({ site: startSite, hung: () => startHungServer(SITE_HOST), closed: () => freePort(SITE_HOST) });
 
   const http = (over: Partial<CheckSpec>): CheckSpec =>
-    makeSpec({ kind: 'negotiate', service: 'http', realAddress: SITE_HOST, checkPort: site.httpPort, request: '/.testpage', receive: 'Test Page', ...over });
+    makeSpec({ kind: 'negotiate', service: 'http', realAddress: SITE_HOST, checkPort: srv.site.httpPort, request: '/.testpage', receive: 'Test Page', ...over });
   const run = (over: Partial<CheckSpec>) => runCheck(http(over), new AbortController().signal);
 
   const cases: Array<{ desc: string; over: Partial<CheckSpec>; up: boolean; message: string | RegExp }> = [
@@ -67,12 +60,12 @@ describe('http check against nginx', () => {
   }
 
   it('IPv6 real over [::1]', async () => {
-    const r = await run({ realAddress: '::1', family: 6, checkPort: site.v6Port });
+    const r = await run({ realAddress: '::1', family: 6, checkPort: srv.site.v6Port });
     assert.deepEqual([r.up, r.message], [true, '200 OK']);
   });
 
   it('absolute request URL is fetched verbatim, Host stays the real IP', async () => {
-    const r = await run({ checkPort: closed, request: `http://${SITE_HOST}:${site.httpPort}/host`, receive: `host=\\[${SITE_HOST.replace(/\./g, '\\.')}\\]` });
+    const r = await run({ checkPort: srv.closed, request: `http://${SITE_HOST}:${srv.site.httpPort}/host`, receive: `host=\\[${SITE_HOST.replace(/\./g, '\\.')}\\]` });
     assert.deepEqual([r.up, r.message], [true, '200 OK']);
   });
 
@@ -81,7 +74,7 @@ describe('http check against nginx', () => {
     assert.equal(r.up, true, r.message);
   });
 
-  refusedAndHungTests(run, () => ({ closed, hung: hung.port }), {
+  refusedAndHungTests(run, () => ({ closed: srv.closed, hung: srv.hung.port }), {
     refused: 'refused on a closed port', hung: 'times out against a server that accepts and never answers',
   });
 

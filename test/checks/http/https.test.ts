@@ -1,32 +1,28 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { serverFixture } from '../../harness/index.js';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runCheck } from '../../../src/checks/run.js';
 import type { CheckSpec } from '../../../src/checks/types.js';
-import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startNginx, startTcpServer, type TestServer } from './imports.js';
+import { assertDownAfterStop, freePort, makeDir, makeSpec, startHungServer, startNginx, startTcpServer } from './imports.js';
 import { selfSignedCert } from '../../harness/index.js';
 import { refusedAndHungTests } from './failures.js';
-import { SITE_HOST, startSite, VHOST, type Site } from './site.js';
+import { SITE_HOST, startSite, VHOST } from './site.js';
 
 const runner = fileURLToPath(new URL('../core/netns-run.js', import.meta.url));
 
 describe('https check against nginx with a self-signed certificate', () => {
-  let site: Site;
-  let hung: TestServer;
-  let plain: TestServer;
-  let closed: number;
-  before(async () => {
-    site = await startSite();
-    hung = await startHungServer(SITE_HOST);
+  const srv = serverFixture({
+    site: startSite,
+    hung: () => startHungServer(SITE_HOST),
     // speaks plain text where TLS is expected
-    plain = await startTcpServer(SITE_HOST, 0, (s) => s.end('HTTP/1.0 200 OK\r\n\r\nTest Page\n'));
-    closed = await freePort(SITE_HOST);
+    plain: () => startTcpServer(SITE_HOST, 0, (s) => s.end('HTTP/1.0 200 OK\r\n\r\nTest Page\n')),
+    closed: () => freePort(SITE_HOST),
   });
-  after(async () => { await hung?.close(); await plain?.close(); await site?.stop(); });
 
   const https = (over: Partial<CheckSpec>): CheckSpec =>
-    makeSpec({ kind: 'negotiate', service: 'https', realAddress: SITE_HOST, checkPort: site.httpsPort, request: '/.testpage', receive: 'Test Page', ...over });
+    makeSpec({ kind: 'negotiate', service: 'https', realAddress: SITE_HOST, checkPort: srv.site.httpsPort, request: '/.testpage', receive: 'Test Page', ...over });
   const run = (over: Partial<CheckSpec>) => runCheck(https(over), new AbortController().signal);
 
   const cases: Array<{ desc: string; over: Partial<CheckSpec>; up: boolean; message: string | RegExp }> = [
@@ -57,7 +53,7 @@ describe('https check against nginx with a self-signed certificate', () => {
     it(c.desc, async () => {
       const spec = https({ tlsVerify: true, ...c.over });
       const out = await new Promise<string>((resolve, reject) => {
-        execFile(process.execPath, [runner, JSON.stringify(spec)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: site.dir.join('server.crt') }, timeout: 20_000 },
+        execFile(process.execPath, [runner, JSON.stringify(spec)], { env: { ...process.env, NODE_EXTRA_CA_CERTS: srv.site.dir.join('server.crt') }, timeout: 20_000 },
           (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)));
       });
       const r = JSON.parse(out) as { up: boolean; message: string };
@@ -66,7 +62,7 @@ describe('https check against nginx with a self-signed certificate', () => {
     });
   }
 
-  refusedAndHungTests(run, () => ({ closed, hung: hung.port }), {
+  refusedAndHungTests(run, () => ({ closed: srv.closed, hung: srv.hung.port }), {
     refused: 'refused on a closed port', hung: 'times out against a server that accepts and never answers (TLS handshake hangs)',
   });
 
@@ -84,7 +80,7 @@ describe('https check against nginx with a self-signed certificate', () => {
   });
 
   it('plain text where TLS is expected is down', async () => {
-    const r = await run({ checkPort: plain.port });
+    const r = await run({ checkPort: srv.plain.port });
     assert.equal(r.up, false);
     assert.notEqual(r.message, '200 OK');
   });

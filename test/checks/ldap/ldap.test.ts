@@ -5,14 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as ldap } from '../../../src/checks/ldap.js';
-import { check as ldaps } from '../../../src/checks/ldaps.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import type { CheckFn } from '../../../src/checks/types.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, type TestServer } from '../../harness/tcp.js';
 import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
 import { ROOT_DN, ROOT_PW, SLAPD_ADDR, SUFFIX, startSlapd, type SlapdServer } from './slapd.js';
+
+const { ldap, ldaps } = SERVICE_CHECKS;
 
 const CHECKS: Record<'ldap' | 'ldaps', CheckFn> = { ldap, ldaps };
 

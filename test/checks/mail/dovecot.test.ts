@@ -5,16 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as pop } from '../../../src/checks/pop.js';
-import { check as pops } from '../../../src/checks/pops.js';
-import { check as imap } from '../../../src/checks/imap.js';
-import { check as imaps } from '../../../src/checks/imaps.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import type { CheckFn } from '../../../src/checks/types.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';
 import { DOVECOT_ADDR, MAIL_PASS, MAIL_USER, startDovecot, type DovecotServer } from './servers.js';
 import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
+
+const { pop, pops, imap, imaps } = SERVICE_CHECKS;
 
 type Svc = 'pop' | 'pops' | 'imap' | 'imaps';
 const CHECKS: Record<Svc, CheckFn> = { pop, pops, imap, imaps };

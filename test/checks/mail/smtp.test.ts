@@ -4,13 +4,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as smtp } from '../../../src/checks/smtp.js';
-import { check as submission } from '../../../src/checks/submission.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import { makeTempDir, type TempDir } from '../../harness/tmp.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, type TestServer } from '../../harness/tcp.js';
 import { EXIM_ADDR, EXIM_DENY, EXIM_NOEHLO, EXIM_NOHELO, REFUSED_HELO, startExim, type EximServer } from './servers.js';
 import { CTX, assertDownAfterStop, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
+
+const { smtp, submission } = SERVICE_CHECKS;
 
 describe('smtp/submission against exim4', () => {
   let dir: TempDir;

@@ -3,12 +3,14 @@
  * check only reads the greeting, RFC 3977 5.1): 200/201 up, 400/502 down, no greeting, refused,
  * silent, and a flood that must not be read past 64 bytes.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { check as nntp } from '../../../src/checks/nntp.js';
+import { SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import { freePort } from '../../harness/ports.js';
 import { startHungServer, startTcpServer, type TestServer } from '../../harness/tcp.js';
-import { CTX, assertTimedOut, serviceSpec, never, timed } from '../../harness/index.js';
+import { CTX, assertTimedOut, serverFixture, serviceSpec, never, timed } from '../../harness/index.js';
+
+const nntp = SERVICE_CHECKS.nntp;
 
 const HOST = '127.0.6.17';
 
@@ -21,9 +23,7 @@ function startNntp(greeting: string): Promise<TestServer> {
 }
 
 describe('nntp', () => {
-  let hung: TestServer;
-  before(async () => { hung = await startHungServer(HOST); });
-  after(async () => { await hung?.close(); });
+  const srv = serverFixture({ hung: () => startHungServer(HOST) });
 
   const cases = [
     { desc: '200 posting allowed is up', greeting: '200 news.test.invalid InterNetNews server ready\r\n', up: true, msg: '200 news.test.invalid InterNetNews server ready' },
@@ -76,7 +76,7 @@ describe('nntp', () => {
   });
 
   it('a silent server is down within the timeout', async () => {
-    const { value: r, ms } = await timed(() => nntp(serviceSpec('nntp', hung.host, hung.port, { timeoutMs: 600 }), never(), CTX));
+    const { value: r, ms } = await timed(() => nntp(serviceSpec('nntp', srv.hung.host, srv.hung.port, { timeoutMs: 600 }), never(), CTX));
     assertTimedOut(r, 600, ms);
   });
 });
