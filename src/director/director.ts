@@ -31,6 +31,8 @@ import { healthSnapshot, MAINTENANCE_MESSAGE, type HealthSnapshot } from './heal
 import { checkLine, checkName, realInputs, stateChangeLine } from './real-entry.js';
 import type { TextSink } from './exposition.js';
 import { renderMetrics } from './metrics.js';
+import { renderSyncMetrics } from './sync-metrics.js';
+import { SyncDaemons } from './sync-daemon.js';
 
 interface RealEntry {
   readonly key: string;
@@ -97,12 +99,15 @@ export class DirectorEngine implements Director {
   private readonly pid: number;
   private readonly drains: DrainList;
   private readonly drainControl: DrainControl;
+  /** The kernel's connection-sync daemons (syncdaemon=); never stopped by us (sync-daemon.ts). */
+  private readonly sync: SyncDaemons;
 
   constructor(config: Config, private readonly deps: DirectorDeps) {
     this.config = config;
     this.hostname = deps.hostname ?? osHostname();
     this.pid = deps.pid ?? process.pid;
     this.reconciler = new Reconciler(deps.ipvs, deps.logger);
+    this.sync = new SyncDaemons(deps.ipvs, deps.logger);
     this.scheduler = new Scheduler({
       clock: deps.clock, maxChecks: config.global.maxchecks, random: deps.random,
       run: (spec, signal, startedAt) => this.run(spec, signal, startedAt),
@@ -133,6 +138,7 @@ export class DirectorEngine implements Director {
     this.adopt();
     for (const ve of this.virtuals.values()) { this.evaluate(ve); this.dirty.add(ve.v.id); }
     await this.writeNow();
+    await this.sync.configure(this.config.global.syncdaemon, this.monotonic());
     this.syncProbes(new Set());
     this.lastDrift = this.deps.clock.monotonic();
     this.syncWall();
@@ -173,6 +179,7 @@ export class DirectorEngine implements Director {
     });
     for (const ve of this.virtuals.values()) { this.evaluate(ve); this.dirty.add(ve.v.id); }
     await this.writeNow();
+    await this.sync.configure(config.global.syncdaemon, this.monotonic());
     this.syncProbes(oldProbes);
     this.state = wasStarting ? 'starting' : 'running';
     this.maybeRunning();
@@ -254,8 +261,8 @@ export class DirectorEngine implements Director {
 
   /** health is the view `show` prints (health.ts); it costs only when asked for. */
   health(): HealthSnapshot {
-    return healthSnapshot({ config: this.config.name, file: this.config.file, pid: this.pid, status: this.state, now: this.deps.clock.now() },
-      this.virtuals.values(), (k) => this.reconciler.kernel(k));
+    return { ...healthSnapshot({ config: this.config.name, file: this.config.file, pid: this.pid, status: this.state, now: this.deps.clock.now() },
+      this.virtuals.values(), (k) => this.reconciler.kernel(k)), syncDaemons: this.sync.view() };
   }
 
   /** metrics writes one Prometheus scrape (metrics.ts); `figures` are the engine's own. */
@@ -264,6 +271,7 @@ export class DirectorEngine implements Director {
       ...figures, writesByOp: this.reconciler.writesByOp, writeErrors: this.reconciler.errors,
       driftCorrections: this.driftCorrections, checksInFlight: this.scheduler.active, checksRun: this.scheduler.checksRun,
     });
+    renderSyncMetrics(sink, this.sync.view());
   }
 
   /** drain and enable: `ldirectord <cfg> drain|enable REAL` (drain-control.ts). */
@@ -541,6 +549,7 @@ export class DirectorEngine implements Director {
   private async tick(): Promise<void> {
     this.syncWall();
     this.alerts.tick(this.deps.clock.now());
+    this.sync.tick(this.deps.clock.monotonic());
     if (this.retry.size > 0 || this.retryRemovals.length > 0) {
       for (const id of this.retry) this.dirty.add(id);
       this.retry.clear();
