@@ -58,7 +58,7 @@ const PAGES = {
       '# DESCRIPTION\n\nAn ldirectord configuration names global settings and virtual services with their real ' +
       'servers and checks. The format is the Perl ldirectord\'s (Debian 1:4.12.0) with a few extensions, marked ' +
       '**extension**. `ldirectord <file> configtest` checks a file and prints every error with its file:line.\n\n' +
-      pick(`${root}docs/config.md`, ['Lexical rules', 'Global directives', '`virtual=` / `virtual6=`', '`real=` / `real6=`', 'Per-virtual directives', 'Effective timeouts', 'Fallback servers', 'Regular expressions']) +
+      pick(`${root}docs/config.md`, ['Lexical rules', 'Global directives', 'Connection sync (`syncdaemon=`)', '`virtual=` / `virtual6=`', '`real=` / `real6=`', 'Per-virtual directives', 'Effective timeouts', 'Fallback servers', 'Regular expressions']) +
       '\n# EXAMPLE\n\n```\n' + readFileSync(`${root}examples/www.cf`, 'utf8') + '```\n\n' +
       '# SEE ALSO\n\n**ldirectord**(8)\n',
   }),

@@ -5,6 +5,7 @@
  */
 import type { HealthSnapshot, RealView, VirtualView } from '../director/health.js';
 import { hostPort } from '../util/address.js';
+import { describeDaemon, type SyncDaemonView } from '../director/sync-daemon.js';
 
 const left = (s: string | number, n: number): string => String(s).padEnd(n);
 const pad2 = (n: number): string => String(n).padStart(2, '0');
@@ -53,9 +54,17 @@ function virtualLines(v: VirtualView): string {
   return out;
 }
 
+/** syncLine is one sync daemon, in `ipvsadm -Ln --daemon` words, with who started it or what is wrong. */
+function syncLine(d: SyncDaemonView): string {
+  const k = d.kernel;
+  if (d.status === 'running' && k) return `${d.state} sync daemon (${describeDaemon(k)}): running, started by ${d.owner === 'ldirectord' ? 'ldirectord' : 'another tool (kept)'}`;
+  return `${d.state} sync daemon: ${d.status.toUpperCase()}: ${d.message ?? ''}`;
+}
+
 /** renderHealth is the whole `show` text. */
 export function renderHealth(h: HealthSnapshot): string {
   let out = `ldirectord ${h.config} (${h.file}) pid ${h.pid}, ${h.status}, at ${localTime(h.generatedAt)}\n`;
+  for (const d of h.syncDaemons ?? []) out += `${syncLine(d)}\n`;
   out += `Prot LocalAddress:Port Scheduler Flags\n${HEAD}\n`;
   for (const v of h.virtuals) out += virtualLines(v);
   return out;

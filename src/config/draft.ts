@@ -5,6 +5,7 @@
 import type { CheckType, Family, Forward, HttpMethod, ServiceName } from './model.js';
 import type { MetricsListen } from './metrics-directive.js';
 import type { RealSpec } from './real-line.js';
+import type { SyncDaemonSpec } from './syncdaemon-directive.js';
 
 /** FallbackSpec is a syntactically valid `fallback=` value, names not yet resolved. */
 export interface FallbackSpec {
@@ -44,6 +45,7 @@ export interface GlobalDraft {
   maxresponsebytes?: number;
   /** null = `metrics=no`. */
   metrics?: MetricsListen | null;
+  syncdaemon?: SyncDaemonSpec[];
 }
 
 /** VirtualDraft holds one virtual block as written. */

@@ -6,6 +6,7 @@ import type { GlobalDraft } from './draft.js';
 import { emailAddresses, emailStatus } from './email.js';
 import { parseFallback } from './fallback-line.js';
 import { parseMetrics } from './metrics-directive.js';
+import { parseSyncDaemon } from './syncdaemon-directive.js';
 import { int, positive, quoted, seconds, smtpHost, text, yesNo, type Ctx } from './values.js';
 
 type Handler = (ctx: Ctx, d: Directive, g: GlobalDraft) => void;
@@ -77,4 +78,5 @@ export const GLOBAL_DIRECTIVES: Readonly<Record<string, Handler>> = Object.freez
   maxchecks: set('maxchecks', positive),
   maxresponsebytes: set('maxresponsebytes', positive),
   metrics: set('metrics', parseMetrics),
+  syncdaemon: (c, d, g) => parseSyncDaemon(c, d, g.syncdaemon ??= []),
 });

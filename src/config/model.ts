@@ -6,6 +6,9 @@
  * This file is the contract between config (producer) and cli/daemon/director (consumers).
  */
 import type { MetricsListen } from './metrics-directive.js';
+import type { SyncDaemonSpec } from './syncdaemon-directive.js';
+
+export type { SyncDaemonSpec };
 
 /** SourcePos locates a directive in a .cf file. */
 export interface SourcePos { readonly file: string; readonly line: number }
@@ -139,6 +142,11 @@ export interface GlobalConfig {
   readonly maxresponsebytes: number;
   /** Extension: serve Prometheus /metrics here (metrics-directive.ts); absent = off. */
   readonly metrics?: MetricsListen;
+  /**
+   * Extension: the IPVS connection-sync daemons to keep running (syncdaemon-directive.ts).
+   * Absent = not managed: running daemons are left alone.
+   */
+  readonly syncdaemon?: readonly SyncDaemonSpec[];
 }
 
 /** Config is one loaded .cf file. */

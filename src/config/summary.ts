@@ -42,5 +42,6 @@ export function summarize(config: Config): string {
       + `autoreload ${g.autoreload ? 'yes' : 'no'} logfile ${g.logfile}`,
   ];
   if (g.execute.length) head.push(`execute: ${g.execute.join(', ')}`);
+  for (const d of g.syncdaemon ?? []) head.push(`syncdaemon: ${d.state} on ${d.interface} syncid ${d.syncid}`);
   return [...head, ...config.virtuals.flatMap(virtual)].join('\n');
 }

@@ -29,7 +29,7 @@ export interface ValidateOptions {
 const SECRET_KEYS = new Set(['passwd', 'secret']);
 
 // Keys that may be repeated without a warning.
-const REPEATABLE = new Set(['real', 'real6', 'execute']);
+const REPEATABLE = new Set(['real', 'real6', 'execute', 'syncdaemon']);
 
 function dispatch<T>(ctx: Ctx, dirs: readonly Directive[], table: Readonly<Record<string, (c: Ctx, d: Directive, t: T) => void>>,
   other: Readonly<Record<string, unknown>>, target: T, misplaced: string): void {
@@ -74,6 +74,7 @@ function globalConfig(g: GlobalDraft): GlobalConfig {
     maxchecks: g.maxchecks ?? G.maxchecks,
     maxresponsebytes: g.maxresponsebytes ?? G.maxresponsebytes,
     metrics: g.metrics ?? undefined,
+    syncdaemon: g.syncdaemon,
   };
   for (const k of Object.keys(out) as (keyof GlobalConfig)[]) if (out[k] === undefined) delete out[k];
   return out;

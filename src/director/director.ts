@@ -33,6 +33,8 @@ import {
 } from './table.js';
 import type { DaemonStatus, Director, DirectorDeps, DirectorStatus, EngineFigures, RealStatus } from './types.js';
 import { Writer, type Prepared } from './writer.js';
+import { renderSyncMetrics } from './sync-metrics.js';
+import { SyncDaemons } from './sync-daemon.js';
 
 /** DirectorEngine implements Director; `idle()` (tests) waits until pending writes are done. */
 export class DirectorEngine implements Director {
@@ -58,6 +60,8 @@ export class DirectorEngine implements Director {
   private readonly monotonic = (): number => this.deps.clock.monotonic();
   private readonly hostname: string;
   private readonly pid: number;
+  /** The kernel's connection-sync daemons (syncdaemon=); never stopped by us (sync-daemon.ts). */
+  private readonly sync: SyncDaemons;
 
   constructor(config: Config, private readonly deps: DirectorDeps) {
     this.config = config;
@@ -68,6 +72,7 @@ export class DirectorEngine implements Director {
       prepare: (id) => this.prepare(id),
       applied: (ops, byKey, removals) => this.effects.applied(ops, byKey, removals),
     });
+    this.sync = new SyncDaemons(deps.ipvs, deps.logger);
     this.scheduler = new Scheduler({
       clock: deps.clock, maxChecks: config.global.maxchecks, random: deps.random,
       run: (spec, signal, startedAt) => this.run(spec, signal, startedAt),
@@ -102,6 +107,7 @@ export class DirectorEngine implements Director {
     adoptServing(this.table, (k) => this.writer.kernel(k));
     this.markAll();
     await this.writer.write();
+    await this.sync.configure(this.config.global.syncdaemon, this.monotonic());
     this.syncProbes(new Set());
     this.lastDrift = this.deps.clock.monotonic();
     this.syncWall();
@@ -136,6 +142,7 @@ export class DirectorEngine implements Director {
     });
     this.markAll();
     await this.writer.write();
+    await this.sync.configure(config.global.syncdaemon, this.monotonic());
     this.syncProbes(oldProbes);
     this.status_ = wasStarting ? 'starting' : 'running';
     this.maybeRunning();
@@ -193,8 +200,8 @@ export class DirectorEngine implements Director {
 
   /** health is the view `show` prints (health.ts); it costs only when asked for. */
   health(): HealthSnapshot {
-    return healthSnapshot({ config: this.config.name, file: this.config.file, pid: this.pid, status: this.status_, now: this.deps.clock.now() },
-      this.table.virtuals.values(), (k) => this.writer.kernel(k));
+    return { ...healthSnapshot({ config: this.config.name, file: this.config.file, pid: this.pid, status: this.status_, now: this.deps.clock.now() },
+      this.table.virtuals.values(), (k) => this.writer.kernel(k)), syncDaemons: this.sync.view() };
   }
 
   /** metrics writes one Prometheus scrape (metrics.ts); `figures` are the engine's own. */
@@ -203,6 +210,7 @@ export class DirectorEngine implements Director {
       ...figures, writesByOp: this.writer.writesByOp, writeErrors: this.writer.errors,
       driftCorrections: this.writer.driftCorrections, checksInFlight: this.scheduler.active, checksRun: this.scheduler.checksRun,
     });
+    renderSyncMetrics(sink, this.sync.view());
   }
 
   /** drain and enable: `ldirectord <cfg> drain|enable REAL` (drain-control.ts). */
@@ -339,6 +347,7 @@ export class DirectorEngine implements Director {
   private async tick(): Promise<void> {
     this.syncWall();
     this.alerts.tick(this.deps.clock.now());
+    this.sync.tick(this.deps.clock.monotonic());
     this.writer.retry();
     const every = this.deps.options?.driftIntervalMs ?? 60_000;
     const now = this.deps.clock.monotonic();

@@ -10,6 +10,7 @@ import { fallbackDest, realDest, serviceOf } from './desired.js';
 import type { RealHealth, VirtualHealth } from './state.js';
 import type { DaemonStatus } from './types.js';
 import { hostPort } from '../util/address.js';
+import type { SyncDaemonView } from './sync-daemon.js';
 
 /** HEALTH_SCHEMA names the JSON layout; a breaking change gets a new version. */
 export const HEALTH_SCHEMA = 'ldirectord.health/v1';
@@ -93,6 +94,8 @@ export interface HealthSnapshot {
   readonly status: DaemonStatus;
   readonly generatedAt: string;
   readonly virtuals: readonly VirtualView[];
+  /** The sync daemons syncdaemon= asks for (empty without it); the director adds them. */
+  readonly syncDaemons?: readonly SyncDaemonView[];
 }
 
 export interface SnapshotMeta {

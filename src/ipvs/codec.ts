@@ -10,7 +10,11 @@ import {
   IPVS_GENL_VERSION, IpvsCmd, NlmF, SvcAttr, TunType,
 } from './constants.js';
 import { Attrs, encodeGenl } from './netlink.js';
-import type { IpvsDest, IpvsFamily, IpvsForward, IpvsOp, IpvsProtocol, IpvsService, IpvsTimeouts, ServiceKey } from './types.js';
+import type {
+  IpvsDest, IpvsFamily, IpvsForward, IpvsOp, IpvsProtocol, IpvsService, IpvsSyncDaemon, IpvsTimeouts, ServiceKey, SyncState,
+} from './types.js';
+
+export type { IpvsSyncDaemon } from './types.js';
 
 export * from './decode.js';
 
@@ -22,18 +26,6 @@ export interface IpvsRequest {
   readonly dump: boolean;
   /** destOp marks dest commands, where ENOENT means "no such dest". */
   readonly destOp: boolean;
-}
-
-/** IpvsSyncDaemon is one connection-sync daemon (ipvsadm --start-daemon). */
-export interface IpvsSyncDaemon {
-  readonly state: 'master' | 'backup';
-  readonly mcastIfn: string;
-  readonly syncId: number;
-  readonly syncMaxLen?: number;
-  /** IPv4 or IPv6 multicast group. */
-  readonly mcastGroup?: string;
-  readonly mcastPort?: number;
-  readonly mcastTtl?: number;
 }
 
 export const afOf = (f: IpvsFamily): number => (f === 4 ? AF_INET : AF_INET6);
@@ -161,7 +153,7 @@ export const IpvsRequests = {
     if (d.mcastPort !== undefined) n.u16(DaemonAttr.MCAST_PORT, d.mcastPort);
     if (d.mcastTtl !== undefined) n.u8(DaemonAttr.MCAST_TTL, d.mcastTtl);
   })),
-  delDaemon: (state: 'master' | 'backup'): IpvsRequest => write(IpvsCmd.DEL_DAEMON, (a) => a.nest(CmdAttr.DAEMON,
+  delDaemon: (state: SyncState): IpvsRequest => write(IpvsCmd.DEL_DAEMON, (a) => a.nest(CmdAttr.DAEMON,
     (n) => n.u32(DaemonAttr.STATE, state === 'master' ? DaemonState.MASTER : DaemonState.BACKUP))),
   getDaemons: (): IpvsRequest => dump(IpvsCmd.GET_DAEMON),
 } as const;

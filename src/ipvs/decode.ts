@@ -12,7 +12,7 @@ import {
 } from './constants.js';
 import { parseAttrs } from './netlink.js';
 import type { IpvsDest, IpvsFamily, IpvsForward, IpvsInfo, IpvsProtocol, IpvsService, IpvsStats, IpvsTimeouts, ServiceKey } from './types.js';
-import type { IpvsSyncDaemon } from './codec.js';
+import type { IpvsSyncDaemon } from './types.js';
 
 const bad = (what: string): LdError => new LdError('LD_ERR_NETLINK_MALFORMED', `malformed IPVS reply: ${what}`);
 
@@ -165,11 +165,16 @@ export function decodeDaemon(attrs: Buffer): IpvsSyncDaemon {
   const maxLen = u16(a.get(DaemonAttr.SYNC_MAXLEN));
   const port = u16(a.get(DaemonAttr.MCAST_PORT));
   const ttl = u8(a.get(DaemonAttr.MCAST_TTL));
+  // A dump entry without a known state or an interface is not a daemon we could compare or show.
+  const state = u32(a.get(DaemonAttr.STATE));
+  if (state !== DaemonState.MASTER && state !== DaemonState.BACKUP) throw bad(`daemon state ${state ?? 'missing'}`);
+  const mcastIfn = str(a.get(DaemonAttr.MCAST_IFN));
+  if (!mcastIfn) throw bad('daemon without an interface');
   const group = g6 && g6.length >= 16 && g6.some((x) => x !== 0) ? formatIPv6(g6)
     : g4 && g4.length >= 4 ? formatIPv4(g4) : undefined;
   return {
-    state: u32(a.get(DaemonAttr.STATE)) === DaemonState.BACKUP ? 'backup' : 'master',
-    mcastIfn: str(a.get(DaemonAttr.MCAST_IFN)) ?? '',
+    state: state === DaemonState.BACKUP ? 'backup' : 'master',
+    mcastIfn,
     syncId: u32(a.get(DaemonAttr.SYNC_ID)) ?? 0,
     ...(maxLen !== undefined ? { syncMaxLen: maxLen } : {}),
     ...(group !== undefined ? { mcastGroup: group } : {}),

@@ -16,7 +16,7 @@ import { ipvsError, errnoName } from './errno.js';
 import { Attrs, encodeGenl, parseAttrs } from './netlink.js';
 import { netlinkPackageSocket, type RawSocketFactory } from './rawsocket.js';
 import { NetlinkTransport, type NlData, type NlRequest, type NlResult } from './socket.js';
-import type { IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsTimeouts, OpResult, ServiceKey } from './types.js';
+import type { IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsTimeouts, OpResult, ServiceKey, SyncState } from './types.js';
 import { hostPort } from '../util/address.js';
 
 /** OpenIpvsOptions tune the transport; socketFactory is the test seam (a fake kernel). */
@@ -139,7 +139,7 @@ export class NetlinkIpvs implements IpvsHandle {
   /** startDaemon starts a connection-sync daemon (ipvsadm --start-daemon). */
   async startDaemon(d: IpvsSyncDaemon): Promise<void> { await this.one(IpvsRequests.newDaemon(d), `start ${d.state} sync daemon`, true); }
   /** stopDaemon stops the master or backup sync daemon. */
-  async stopDaemon(state: 'master' | 'backup'): Promise<void> { await this.one(IpvsRequests.delDaemon(state), `stop ${state} sync daemon`, true); }
+  async stopDaemon(state: SyncState): Promise<void> { await this.one(IpvsRequests.delDaemon(state), `stop ${state} sync daemon`, true); }
   /** listDaemons dumps the running sync daemons. */
   async listDaemons(): Promise<IpvsSyncDaemon[]> { return (await this.one(IpvsRequests.getDaemons(), 'list sync daemons')).map((m) => decodeDaemon(m.attrs)); }
 

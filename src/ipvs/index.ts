@@ -4,7 +4,6 @@
 export type * from './types.js';
 export { serviceKeyString } from './key.js';
 export { openIpvs, NetlinkIpvs, describeKey, IPVS_UNAVAILABLE_MESSAGE, IPVS_PERMISSION_MESSAGE, type OpenIpvsOptions } from './handle.js';
-export type { IpvsSyncDaemon } from './codec.js';
 export type { RawSocket, RawSocketEvents, RawSocketFactory } from './rawsocket.js';
 export {
   renderList, renderSave, renderTimeouts, renderDaemons, readTable, largenum,

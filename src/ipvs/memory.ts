@@ -7,7 +7,7 @@
  */
 import { LdError } from '../util/errors.js';
 import type {
-  IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsTimeouts, OpResult, ServiceKey,
+  IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsSyncDaemon, IpvsTimeouts, OpResult, ServiceKey, SyncState,
 } from './types.js';
 
 import { normAddr } from '../util/address.js';
@@ -38,6 +38,8 @@ interface Entry { service: IpvsService; dests: Map<string, IpvsDest> }
 /** MemoryIpvsOptions lets a test inject failures: return an LdError to fail that op. */
 export interface MemoryIpvsOptions {
   readonly failOp?: (op: IpvsOp) => LdError | undefined;
+  /** Interfaces a sync daemon may bind to (others: ENODEV); absent = any name. */
+  readonly interfaces?: readonly string[];
 }
 
 /** MemoryIpvs is the recording double; `log` lists applied ops, `writes` counts attempted ones. */
@@ -47,10 +49,13 @@ export class MemoryIpvs implements IpvsHandle {
   private count = 0;
   private timeouts: IpvsTimeouts = { tcp: 900, tcpFin: 120, udp: 300 };
   private closed = false;
+  private daemons = new Map<SyncState, IpvsSyncDaemon>();
+  private readonly interfaces: ReadonlySet<string> | undefined;
   failOp: ((op: IpvsOp) => LdError | undefined) | undefined;
 
   constructor(opts: MemoryIpvsOptions = {}) {
     this.failOp = opts.failOp;
+    this.interfaces = opts.interfaces ? new Set(opts.interfaces) : undefined;
   }
 
   get writes(): number { return this.count; }
@@ -154,6 +159,29 @@ export class MemoryIpvs implements IpvsHandle {
   async zero(key?: ServiceKey): Promise<void> {
     this.count++;
     if (key) this.service(key);
+  }
+
+  async listDaemons(): Promise<IpvsSyncDaemon[]> {
+    return (['master', 'backup'] as const).flatMap((s) => { const d = this.daemons.get(s); return d ? [{ ...d }] : []; });
+  }
+
+  /** startDaemon fills in what the 6.1 kernel reports for absent parameters (maxlen for MTU 1500). */
+  async startDaemon(d: IpvsSyncDaemon): Promise<void> {
+    this.assertOpen();
+    this.count++;
+    if (this.daemons.has(d.state)) throw new LdError('LD_ERR_IPVS_EXISTS', `start ${d.state} sync daemon: already exists (EEXIST)`);
+    if (this.interfaces && !this.interfaces.has(d.mcastIfn)) throw new LdError('LD_ERR_IPVS_KERNEL', `start ${d.state} sync daemon: No such device (ENODEV)`);
+    const v6 = d.mcastGroup?.includes(':') ?? false;
+    this.daemons.set(d.state, {
+      state: d.state, mcastIfn: d.mcastIfn, syncId: d.syncId, syncMaxLen: d.syncMaxLen ?? (v6 ? 1452 : 1472),
+      mcastGroup: d.mcastGroup ?? '224.0.0.81', mcastPort: d.mcastPort ?? 8848, mcastTtl: d.mcastTtl ?? 1,
+    });
+  }
+
+  async stopDaemon(state: SyncState): Promise<void> {
+    this.assertOpen();
+    this.count++;
+    if (!this.daemons.delete(state)) throw new LdError('LD_ERR_IPVS_NO_SERVICE', `stop ${state} sync daemon: No daemon is running (ESRCH)`);
   }
 
   async close(): Promise<void> { this.closed = true; }

@@ -6,7 +6,7 @@
  * forwarding method ipvsadm has no name for, truncation of IPv4 names at 33/28 characters.
  */
 import { SvcFlag } from './constants.js';
-import type { IpvsSyncDaemon } from './codec.js';
+import type { IpvsSyncDaemon } from './types.js';
 import { sortDests, sortServices } from './sort.js';
 import type { IpvsDest, IpvsFamily, IpvsHandle, IpvsInfo, IpvsService, IpvsStats, IpvsTimeouts } from './types.js';
 import { hostPort } from '../util/address.js';

@@ -63,6 +63,21 @@ export type IpvsOp =
 /** OpResult: ok, or the typed error for that op (the rest of the batch still applies). */
 export type OpResult = { readonly ok: true } | { readonly ok: false; readonly error: import('../util/errors.js').LdError };
 
+/** SyncState names the two connection-sync daemons (IP_VS_STATE_MASTER / _BACKUP). */
+export type SyncState = 'master' | 'backup';
+
+/** IpvsSyncDaemon is one connection-sync daemon (ipvsadm --start-daemon). */
+export interface IpvsSyncDaemon {
+  readonly state: SyncState;
+  readonly mcastIfn: string;
+  readonly syncId: number;
+  readonly syncMaxLen?: number;
+  /** IPv4 or IPv6 multicast group. */
+  readonly mcastGroup?: string;
+  readonly mcastPort?: number;
+  readonly mcastTtl?: number;
+}
+
 export interface IpvsInfo { readonly version: string; readonly connTabSize: number }
 export interface IpvsTimeouts { readonly tcp: number; readonly tcpFin: number; readonly udp: number }
 
@@ -80,6 +95,12 @@ export interface IpvsHandle {
   setTimeouts(t: Partial<IpvsTimeouts>): Promise<void>;
   flush(): Promise<void>;
   zero(key?: ServiceKey): Promise<void>;
+  /** listDaemons dumps the running connection-sync daemons (at most one master, one backup). */
+  listDaemons(): Promise<IpvsSyncDaemon[]>;
+  /** startDaemon starts one sync daemon (EEXIST -> LD_ERR_IPVS_EXISTS when that state runs). */
+  startDaemon(d: IpvsSyncDaemon): Promise<void>;
+  /** stopDaemon stops the master or the backup daemon (ESRCH when it does not run). */
+  stopDaemon(state: SyncState): Promise<void>;
   /** Number of write messages sent to the kernel since the handle was opened. */
   readonly writes: number;
   close(): Promise<void>;

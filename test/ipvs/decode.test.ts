@@ -121,3 +121,16 @@ test('malformed input is a typed error, not a crash', () => {
   assert.throws(() => decodeService(nla(2, Buffer.alloc(0))), { code: 'LD_ERR_NETLINK_MALFORMED' });
   assert.throws(() => decodeService(nest(1, nla(1, u16(7)))), { code: 'LD_ERR_NETLINK_MALFORMED' });
 });
+
+test('a daemon entry without a known state or an interface is a typed error', () => {
+  const cases = [
+    { desc: 'no daemon nest', attrs: nla(1, u32(1)) },
+    { desc: 'no state', attrs: nest(3, nla(2, Buffer.from('eth1\0')), nla(3, u32(4))) },
+    { desc: 'state NONE', attrs: nest(3, nla(1, u32(0)), nla(2, Buffer.from('eth1\0'))) },
+    { desc: 'unknown state 3', attrs: nest(3, nla(1, u32(3)), nla(2, Buffer.from('eth1\0'))) },
+    { desc: 'state too short', attrs: nest(3, nla(1, u16(1)), nla(2, Buffer.from('eth1\0'))) },
+    { desc: 'no interface', attrs: nest(3, nla(1, u32(1)), nla(3, u32(4))) },
+    { desc: 'empty interface', attrs: nest(3, nla(1, u32(1)), nla(2, Buffer.from('\0'))) },
+  ];
+  for (const c of cases) assert.throws(() => decodeDaemon(c.attrs), { code: 'LD_ERR_NETLINK_MALFORMED' }, c.desc);
+});

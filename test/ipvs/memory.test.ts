@@ -80,3 +80,19 @@ test('IPv6 spellings name one service and one dest, and read back as the kernel 
   const del = await ipvs.apply([{ op: 'delDest', key: k6, dest: { address: '2001:0db8:1::A', port: 80, family: 6 } }]);
   assert.equal(del[0]!.ok, true);
 });
+
+test('sync daemons: one per state, kernel defaults filled in, EEXIST / ESRCH / ENODEV as the kernel', async () => {
+  const ipvs = new MemoryIpvs({ interfaces: ['eth1'] });
+  await ipvs.startDaemon({ state: 'master', mcastIfn: 'eth1', syncId: 3 });
+  await assert.rejects(ipvs.startDaemon({ state: 'master', mcastIfn: 'eth1', syncId: 4 }), { code: 'LD_ERR_IPVS_EXISTS' });
+  await assert.rejects(ipvs.startDaemon({ state: 'backup', mcastIfn: 'eth9', syncId: 3 }), { code: 'LD_ERR_IPVS_KERNEL', message: /ENODEV/ });
+  await ipvs.startDaemon({ state: 'backup', mcastIfn: 'eth1', syncId: 3, mcastGroup: 'ff02::81', mcastPort: 9000 });
+  assert.deepEqual(await ipvs.listDaemons(), [
+    { state: 'master', mcastIfn: 'eth1', syncId: 3, syncMaxLen: 1472, mcastGroup: '224.0.0.81', mcastPort: 8848, mcastTtl: 1 },
+    { state: 'backup', mcastIfn: 'eth1', syncId: 3, syncMaxLen: 1452, mcastGroup: 'ff02::81', mcastPort: 9000, mcastTtl: 1 },
+  ]);
+  await ipvs.stopDaemon('master');
+  await assert.rejects(ipvs.stopDaemon('master'), { code: 'LD_ERR_IPVS_NO_SERVICE' });
+  assert.deepEqual((await ipvs.listDaemons()).map((d) => d.state), ['backup']);
+  assert.equal(ipvs.writes, 6, 'every start and stop attempt is a write');
+});

@@ -86,7 +86,7 @@ test('the unpacked program runs: -v, configtest of the shipped conffile and of t
 test('the man pages are generated from the docs and render', () => {
   const pages = [
     ['man8/ldirectord.8.gz', ['NAME', 'SYNOPSIS', 'OPTIONS', 'ACTIONS AND EXIT CODES', 'SIGNALS (THE RUNNING DAEMON)', 'FILES']],
-    ['man5/ldirectord.cf.5.gz', ['NAME', 'LEXICAL RULES', 'GLOBAL DIRECTIVES', 'PER-VIRTUAL DIRECTIVES', 'EXAMPLE']],
+    ['man5/ldirectord.cf.5.gz', ['NAME', 'LEXICAL RULES', 'GLOBAL DIRECTIVES', 'CONNECTION SYNC (SYNCDAEMON=)', 'PER-VIRTUAL DIRECTIVES', 'EXAMPLE']],
   ] as const;
   for (const [page, sections] of pages) {
     const file = join(built.tree, 'usr/share/man', page);
