@@ -9,7 +9,7 @@
  * Per system and repeat: start, wait `--settle` s, then over `--steady` s the CPU seconds and the
  * RSS of the process tree (max of 1 s samples) and the checks counted by nginx's access log.
  *   node dist/bench/daemon-rss.js [--services 10] [--reals 20] [--systems ours,keepalived]
- *                                 [--node-options 'default|--max-semi-space-size=1']
+ *                                 [--node-flags 'none|default|--max-semi-space-size=1']
  *                                 [--repeats 3] [--settle 5] [--steady 20] [--json out.json]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -26,9 +26,10 @@ const opt = (name: string, def: string): string => { const i = argv.indexOf(`--$
 const SERVICES = Number(opt('services', '10'));
 const REALS = Number(opt('reals', '20'));
 const SYSTEMS = opt('systems', 'ours').split(',');
-// NODE_OPTIONS variants for our daemon (e.g. V8 heap flags), separated by '|': each repeat runs
-// every variant in turn, so they share the same host load. 'default' = no NODE_OPTIONS.
-const VARIANTS = opt('node-options', 'default').split('|').map((v) => v.trim());
+// Variants of the daemon's V8 flags (LDIRECTORD_NODE_FLAGS), separated by '|': each repeat runs
+// every variant in turn, so they share the same host load. 'default' = the shipped flags
+// (src/cli/daemon-flags.ts), 'none' = no flags (V8's defaults).
+const VARIANTS = opt('node-flags', 'default').split('|').map((v) => v.trim());
 const REPEATS = Number(opt('repeats', '3'));
 const SETTLE_S = Number(opt('settle', '5'));
 const STEADY_S = Number(opt('steady', '20'));
@@ -43,7 +44,7 @@ interface System { readonly name: string; start(): Promise<number[]>; stop(): Pr
 
 function ours(variant: string): System {
   const conf = join(DIR, 'ours');
-  const env = { confDir: conf, pidDir: conf, extra: { LDIRECTORD_ENGINE: 'memory', ...(variant !== 'default' ? { NODE_OPTIONS: variant } : {}) } };
+  const env = { confDir: conf, pidDir: conf, extra: { LDIRECTORD_ENGINE: 'memory', ...(variant === 'default' ? {} : { LDIRECTORD_NODE_FLAGS: variant === 'none' ? '' : variant }) } };
   return {
     name: VARIANTS.length > 1 || variant !== 'default' ? `ours ${variant}` : 'ours',
     async start() {
