@@ -1,18 +1,19 @@
 /**
  * Host benchmark of the daemon's memory and CPU per check: the shipped `bin/ldirectord <cf> start`
- * (the detached daemon) and keepalived 2.2.7, one at a time, checking the same nginx reals, the
- * same layout and the same ldirectord.cf / keepalived.conf as the kernel-lab engine benchmark
- * (bench/engine-lab-configs.ts). The host has no ip_vs, so ours runs with LDIRECTORD_ENGINE=memory
- * (the real director, checks and daemon over the in-memory IPVS table); keepalived runs as is.
+ * (the detached daemon) checking nginx reals in the layout and with the ldirectord.cf of the
+ * kernel-lab engine benchmark (bench/engine-lab-configs.ts). The host has no ip_vs, so it runs with
+ * LDIRECTORD_ENGINE=memory (the real director, checks and daemon over the in-memory IPVS table).
+ * keepalived's checker cannot run here (it exits when IPVS cannot be initialised): compare RSS
+ * with keepalived in the lab (bench/engine-lab.ts).
  * Everything runs inside a network namespace the bench creates, so the 127.x reals on port 80
  * belong to nobody else.
  * Per system and repeat: start, wait `--settle` s, then over `--steady` s the CPU seconds and the
  * RSS of the process tree (max of 1 s samples) and the checks counted by nginx's access log.
- *   node dist/bench/daemon-rss.js [--services 10] [--reals 20] [--systems ours,keepalived]
+ *   node dist/bench/daemon-rss.js [--services 10] [--reals 20]
  *                                 [--node-flags 'none|default|--max-semi-space-size=1']
  *                                 [--repeats 3] [--settle 5] [--steady 20] [--json out.json]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ldirectord } from '../test/e2e-support/cli.js';
@@ -25,7 +26,6 @@ const argv = process.argv.slice(2);
 const opt = (name: string, def: string): string => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1]! : def; };
 const SERVICES = Number(opt('services', '10'));
 const REALS = Number(opt('reals', '20'));
-const SYSTEMS = opt('systems', 'ours').split(',');
 // Variants of the daemon's V8 flags (LDIRECTORD_NODE_FLAGS), separated by '|': each repeat runs
 // every variant in turn, so they share the same host load. 'default' = the shipped flags
 // (src/cli/daemon-flags.ts), 'none' = no flags (V8's defaults).
@@ -55,33 +55,6 @@ function ours(variant: string): System {
       return [Number(readFileSync(join(conf, 'ldirectord.bench.pid'), 'utf8').trim())];
     },
     async stop() { await ldirectord(['bench', 'stop'], env); },
-  };
-}
-
-function keepalived(): System {
-  const conf = join(DIR, 'keepalived');
-  let child: ChildProcess | undefined;
-  return {
-    name: 'keepalived',
-    async start() {
-      mkdirSync(conf, { recursive: true });
-      writeFileSync(join(conf, 'keepalived.conf'), renderKeepalivedConf(vs));
-      child = spawn('keepalived', ['-C', '-n', '-G', '-f', join(conf, 'keepalived.conf'),
-        '-p', join(conf, 'keepalived.pid'), '-c', join(conf, 'checkers.pid')], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      child.stderr?.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-4096); });
-      await sleep(500);
-      if (child.exitCode !== null) throw new Error(`keepalived exited ${child.exitCode}: ${err}`);
-      return [child.pid!];
-    },
-    async stop() {
-      if (!child || child.exitCode !== null) return;
-      const done = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child?.kill('SIGKILL'), 30_000);
-      await done;
-      clearTimeout(t);
-    },
   };
 }
 
@@ -132,11 +105,7 @@ async function inside(): Promise<void> {
     dir: join(DIR, 'nginx'), accessLog: true,
     sites: vs.flatMap((v) => v.reals.map((r) => ({ address: r, port: 80, root: rootOf(r) }))),
   });
-  const systems: (() => System)[] = SYSTEMS.flatMap((name) => {
-    if (name === 'ours') return VARIANTS.map((v) => () => ours(v));
-    if (name === 'keepalived') return [keepalived];
-    throw new Error(`unknown system ${name}`);
-  });
+  const systems: (() => System)[] = VARIANTS.map((v) => () => ours(v));
   const results: Record<string, unknown>[] = [];
   try {
     for (let k = 0; k < REPEATS; k++) {
