@@ -19,6 +19,7 @@ import { executeRunner } from '../daemon/execute.js';
 import { openLogger, SwitchableLogger, type ClosableLogger } from '../daemon/logger.js';
 import { removePidFile } from '../daemon/pidfile.js';
 import { openSystemdNotifier, systemdNotifySocket, type SystemdNotifier } from '../daemon/sd-notify.js';
+import { daemonExecArgv } from './daemon-flags.js';
 import type { CliDeps, Invocation } from './invocation.js';
 import { CHILD_ENV, READY_FD, type Settings } from './settings.js';
 import { ORIGINAL_VERSION } from './usage.js';
@@ -115,7 +116,7 @@ async function foreground(inv: Invocation, config: Config): Promise<StartOutcome
 function detached(inv: Invocation): Promise<StartOutcome> {
   const { deps } = inv;
   inv.logger.info(`Starting ${ORIGINAL_VERSION} as daemon`);
-  const child = spawn(deps.command.execPath, [...deps.command.execArgv, deps.command.script, ...deps.rawArgs], {
+  const child = spawn(deps.command.execPath, [...daemonExecArgv(deps.command.execArgv, deps.env), deps.command.script, ...deps.rawArgs], {
     detached: true,
     cwd: '/',
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],

@@ -43,13 +43,31 @@ export function positive(ctx: Ctx, d: Directive): number | undefined {
  */
 export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
-/** seconds parses a duration in seconds that becomes a timer (timeouts, check interval). */
+/**
+ * DECIMAL_SECONDS: an extension for sub-second checks (`checkinterval=0.2`, `checktimeout=0.5`),
+ * to the millisecond. The original took the first run of digits, so 0.2 became 0 and an error.
+ */
+const DECIMAL_SECONDS = /^\d*\.\d{1,3}$/;
+
+/**
+ * seconds parses a duration in seconds that becomes a timer (timeouts, check interval): an
+ * integer >= 1 as in the original, or a decimal > 0 with at most three places (milliseconds).
+ */
 export function seconds(ctx: Ctx, d: Directive): number | undefined {
-  if (d.value !== undefined && /^\d+$/.test(d.value) && Number(d.value) > MAX_TIMER_SECONDS) {
-    ctx.diags.error(d.line, d.key, `${d.key} must be at most ${MAX_TIMER_SECONDS} seconds, got ${d.value}`);
+  const v = d.value;
+  if (v !== undefined && /^\d+$/.test(v) && Number(v) > MAX_TIMER_SECONDS) {
+    ctx.diags.error(d.line, d.key, `${d.key} must be at most ${MAX_TIMER_SECONDS} seconds, got ${v}`);
     return undefined;
   }
-  return positive(ctx, d);
+  if (v !== undefined && DECIMAL_SECONDS.test(v)) {
+    const n = Number(v);
+    if (n > 0 && n <= MAX_TIMER_SECONDS) return n;
+  } else if (v !== undefined && /^\d+$/.test(v) && Number(v) >= 1) {
+    return Number(v);
+  }
+  const got = v !== undefined && /^\d+$/.test(v) ? v : show(v);
+  ctx.diags.error(d.line, d.key, `${d.key} must be an integer >= 1, got ${got}, or a decimal of seconds > 0 with at most 3 places (e.g. 0.2)`);
+  return undefined;
 }
 
 /** yesNo parses exactly `yes` or `no`. */

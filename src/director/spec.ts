@@ -66,7 +66,8 @@ function specOf(v: VirtualService, r: RealServer, g: GlobalConfig, kind: CheckKi
     database: v.database,
     secret: v.secret,
     checkCommand: v.checkcommand,
-    timeoutMs: (negotiateLike ? v.negotiatetimeout : v.checktimeout) * 1000,
+    // Rounded: sub-second values are decimals (1.1 * 1000 is 1100.0000000000002).
+    timeoutMs: Math.round((negotiateLike ? v.negotiatetimeout : v.checktimeout) * 1000),
     checkCount: v.checkcount,
     maxBytes: g.maxresponsebytes,
     tlsVerify: v.httpsverify,
@@ -80,7 +81,7 @@ function specOf(v: VirtualService, r: RealServer, g: GlobalConfig, kind: CheckKi
 export function probeFor(v: VirtualService, r: RealServer, g: GlobalConfig, memo: ReceiveMemo = new Map()): ProbeDef {
   const ct = v.checktype;
   // Per-virtual checkinterval is honoured in every mode (the original ignores it unless fork=yes).
-  const intervalMs = v.checkinterval * 1000;
+  const intervalMs = Math.round(v.checkinterval * 1000);
   if (ct.kind === 'combined') {
     const spec = specOf(v, r, g, 'negotiate', memo);
     const connect = specOf(v, r, g, 'connect', memo);
