@@ -1,7 +1,7 @@
 /**
  * run-ipvs-bench boots the kernel lab and runs bench/ipvs-bench.js inside it (the host kernel has
  * no IPVS). Reproduce: npx tsc -p tsconfig.json && node dist/bench/run-ipvs-bench.js
- * RUNS=5 sets the repetitions; the markdown table goes to stdout, progress to stderr.
+ * RUNS=5 sets the repetitions, ONLY=dump runs only the dump; the markdown table goes to stdout, progress to stderr.
  */
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ const r = await runInLab({
   cwd: root,
   timeoutMs: Number(process.env.LAB_TIMEOUT_MS ?? 60 * 60_000),
   memMb: 1536,
-  env: { RUNS: process.env.RUNS ?? '3' },
+  env: { RUNS: process.env.RUNS ?? '3', ONLY: process.env.ONLY ?? '' },
   onOutput: (s) => process.stdout.write(s),
 });
 console.error(`ipvs bench: host load average after: ${load()}`);

@@ -10,7 +10,7 @@ import {
   AF_INET, AF_INET6, CmdAttr, ConnFwd, DaemonAttr, DaemonState, DestAttr, InfoAttr, IPPROTO_SCTP, IPPROTO_TCP,
   IPPROTO_UDP, StatsAttr, SvcAttr, SvcFlag, TunType,
 } from './constants.js';
-import { parseAttrs } from './netlink.js';
+import { lastAttr, parseAttrs, scanAttrs } from './netlink.js';
 import type { IpvsDest, IpvsFamily, IpvsForward, IpvsInfo, IpvsProtocol, IpvsService, IpvsStats, IpvsTimeouts, ServiceKey } from './types.js';
 import type { IpvsSyncDaemon } from './types.js';
 
@@ -43,12 +43,23 @@ const tunTypes = { [TunType.IPIP]: 'ipip', [TunType.GUE]: 'gue', [TunType.GRE]: 
 
 /** decodeStats reads a STATS (10) or STATS64 (12) nest; every counter comes back as bigint. */
 export function decodeStats(nest: Buffer): IpvsStats {
-  const s = parseAttrs(nest);
+  return decodeStatsAt(nest, 0, nest.length);
+}
+
+/** numAt is `num` on a payload inside buf, without a view. */
+const numAt = (buf: Buffer, off: number, len: number): bigint =>
+  len >= 8 ? buf.readBigUInt64LE(off) : len >= 4 ? BigInt(buf.readUInt32LE(off)) : 0n;
+
+/** decodeStatsAt reads a stats nest at buf[start, end) (the dump path: no views, no map). */
+function decodeStatsAt(buf: Buffer, start: number, end: number): IpvsStats {
+  // Last one wins, as with parseAttrs; an absent counter is 0.
+  const v: bigint[] = [0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n];
+  scanAttrs(buf, start, end, (type, off, len) => { if (type >= StatsAttr.CONNS && type <= StatsAttr.OUTBPS) v[type] = numAt(buf, off, len); });
   return {
-    conns: num(s.get(StatsAttr.CONNS)), inPkts: num(s.get(StatsAttr.INPKTS)), outPkts: num(s.get(StatsAttr.OUTPKTS)),
-    inBytes: num(s.get(StatsAttr.INBYTES)), outBytes: num(s.get(StatsAttr.OUTBYTES)),
-    cps: num(s.get(StatsAttr.CPS)), inPps: num(s.get(StatsAttr.INPPS)), outPps: num(s.get(StatsAttr.OUTPPS)),
-    inBps: num(s.get(StatsAttr.INBPS)), outBps: num(s.get(StatsAttr.OUTBPS)),
+    conns: v[StatsAttr.CONNS]!, inPkts: v[StatsAttr.INPKTS]!, outPkts: v[StatsAttr.OUTPKTS]!,
+    inBytes: v[StatsAttr.INBYTES]!, outBytes: v[StatsAttr.OUTBYTES]!,
+    cps: v[StatsAttr.CPS]!, inPps: v[StatsAttr.INPPS]!, outPps: v[StatsAttr.OUTPPS]!,
+    inBps: v[StatsAttr.INBPS]!, outBps: v[StatsAttr.OUTBPS]!,
   };
 }
 
@@ -97,42 +108,54 @@ export function decodeService(attrs: Buffer): IpvsService {
 /**
  * decodeDestNest reads an IPVS_CMD_ATTR_DEST nest. Without ADDR_FAMILY (kernels before 3.18)
  * the dest has the service's family. Tunnel attributes are kept for tunnel dests only: the
- * kernel reports ipip/0/0 for every dest, which is noise elsewhere.
+ * kernel reports ipip/0/0 for every dest, which is noise elsewhere. It reads the payloads in
+ * place (scanAttrs): this runs once per dest of every dump, 10,000 times for a big table.
  */
 export function decodeDestNest(nest: Buffer, svcFamily: IpvsFamily): IpvsDest {
-  const a = parseAttrs(nest);
-  const afRaw = u16(a.get(DestAttr.ADDR_FAMILY));
+  // Offsets of the last attribute of each type (-1: absent) and their lengths, as parseAttrs'
+  // last-one-wins map would hold them.
+  const at = [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1];
+  const ln = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  scanAttrs(nest, 0, nest.length, (type, off, len) => { if (type < at.length) { at[type] = off; ln[type] = len; } });
+  const has = (t: number, min: number): boolean => at[t]! >= 0 && ln[t]! >= min;
+  const u32At = (t: number): number | undefined => (has(t, 4) ? nest.readUInt32LE(at[t]!) : undefined);
+  const u16At = (t: number): number | undefined => (has(t, 2) ? nest.readUInt16LE(at[t]!) : undefined);
+  const be16At = (t: number): number | undefined => (has(t, 2) ? nest.readUInt16BE(at[t]!) : undefined);
+
+  const afRaw = u16At(DestAttr.ADDR_FAMILY);
   const family = afRaw ? familyFromAf(afRaw) : svcFamily;
-  const addr = a.get(DestAttr.ADDR);
-  const port = be16(a.get(DestAttr.PORT));
-  if (!addr || addr.length < (family === 4 ? 4 : 16) || port === undefined) throw bad('dest without address/port');
-  const forward = forwards[(u32(a.get(DestAttr.FWD_METHOD)) ?? 0) & ConnFwd.FWD_MASK];
+  const port = be16At(DestAttr.PORT);
+  if (!has(DestAttr.ADDR, family === 4 ? 4 : 16) || port === undefined) throw bad('dest without address/port');
+  const a = at[DestAttr.ADDR]!;
+  const forward = forwards[(u32At(DestAttr.FWD_METHOD) ?? 0) & ConnFwd.FWD_MASK];
   if (!forward) throw bad('unknown forwarding method');
-  const tunRaw = u8(a.get(DestAttr.TUN_TYPE));
+  const tunRaw = has(DestAttr.TUN_TYPE, 1) ? nest[at[DestAttr.TUN_TYPE]!]! : undefined;
   const tunType = tunRaw === undefined ? undefined : tunTypes[tunRaw as 0 | 1 | 2];
-  const stats = statsOf(a, DestAttr.STATS, DestAttr.STATS64);
+  // STATS64 when the kernel sends it (3.x+), else the mixed-width STATS.
+  const st = at[DestAttr.STATS64]! >= 0 ? DestAttr.STATS64 : at[DestAttr.STATS]! >= 0 ? DestAttr.STATS : -1;
+  const stats = st < 0 ? undefined : decodeStatsAt(nest, at[st]!, at[st]! + ln[st]!);
   const tunnel = forward === 'tunnel' && tunType !== undefined;
   return {
-    address: formatAddr(addr, family),
+    address: family === 4 ? `${nest[a]}.${nest[a + 1]}.${nest[a + 2]}.${nest[a + 3]}` : formatIPv6(nest.subarray(a, a + 16)),
     port,
     family,
     forward,
     // WEIGHT is an int in the kernel; read it signed so a (rejected) negative never shows as 4e9.
     // A WEIGHT shorter than 4 bytes is absent (readInt32LE threw a RangeError on it).
-    weight: s32(a.get(DestAttr.WEIGHT)) ?? 0,
-    upperThreshold: u32(a.get(DestAttr.U_THRESH)) ?? 0,
-    lowerThreshold: u32(a.get(DestAttr.L_THRESH)) ?? 0,
-    ...(tunnel ? { tunType, tunPort: be16(a.get(DestAttr.TUN_PORT)) ?? 0, tunFlags: u16(a.get(DestAttr.TUN_FLAGS)) ?? 0 } : {}),
-    activeConns: u32(a.get(DestAttr.ACTIVE_CONNS)) ?? 0,
-    inactConns: u32(a.get(DestAttr.INACT_CONNS)) ?? 0,
-    persistConns: u32(a.get(DestAttr.PERSIST_CONNS)) ?? 0,
+    weight: has(DestAttr.WEIGHT, 4) ? nest.readInt32LE(at[DestAttr.WEIGHT]!) : 0,
+    upperThreshold: u32At(DestAttr.U_THRESH) ?? 0,
+    lowerThreshold: u32At(DestAttr.L_THRESH) ?? 0,
+    ...(tunnel ? { tunType, tunPort: be16At(DestAttr.TUN_PORT) ?? 0, tunFlags: u16At(DestAttr.TUN_FLAGS) ?? 0 } : {}),
+    activeConns: u32At(DestAttr.ACTIVE_CONNS) ?? 0,
+    inactConns: u32At(DestAttr.INACT_CONNS) ?? 0,
+    persistConns: u32At(DestAttr.PERSIST_CONNS) ?? 0,
     ...(stats ? { stats } : {}),
   };
 }
 
 /** decodeDest reads a GET_DEST dump entry (top-level attributes). */
 export function decodeDest(attrs: Buffer, svcFamily: IpvsFamily): IpvsDest {
-  const nest = parseAttrs(attrs).get(CmdAttr.DEST);
+  const nest = lastAttr(attrs, CmdAttr.DEST);
   if (!nest) throw bad('no dest attribute');
   return decodeDestNest(nest, svcFamily);
 }
