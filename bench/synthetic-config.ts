@@ -16,6 +16,8 @@ export interface SyntheticOptions {
   readonly port?: number;
   /** The address of real number n (default 10.x.y.z). */
   readonly addressOf?: (n: number) => string;
+  /** Seconds between checks of one real (default 1). */
+  readonly checkinterval?: number;
 }
 
 /** tenNet is the default real address: 10.0.0.0/8, counting up. */
@@ -35,7 +37,7 @@ export function syntheticConfig(o: SyntheticOptions): Config {
     virtuals.push({
       id: `tcp:${address}:80`, family: 4, protocol: 'tcp', address, port: 80, reals,
       checktype: { kind: 'negotiate' }, service: 'http', checkcommand: '/bin/true', checktimeout: 5, negotiatetimeout: 5,
-      checkcount: 1, failurecount: 1, risecount: 1, checkinterval: 1, request: '/', receive: '', httpmethod: 'GET',
+      checkcount: 1, failurecount: 1, risecount: 1, checkinterval: o.checkinterval ?? 1, request: '/', receive: '', httpmethod: 'GET',
       login: '', passwd: '', database: '', secret: '', scheduler: 'wrr', ops: false, quiescent: o.quiescent, cleanstop: true,
       emailalert: [], emailalertfreq: 0, emailalertstatus: 15, httpsverify: false, hysteresis: 0, pos: POS,
     });
@@ -43,7 +45,7 @@ export function syntheticConfig(o: SyntheticOptions): Config {
   return {
     file: '/bench.cf', name: 'bench.cf', virtuals,
     global: {
-      checkinterval: 1, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true, quiescent: o.quiescent,
+      checkinterval: o.checkinterval ?? 1, autoreload: false, logfile: 'local0', execute: [], fork: false, supervised: true, quiescent: o.quiescent,
       readdquiescent: false, cleanstop: true, fallbackcommandonstop: false, maxchecks: 1000, maxresponsebytes: 1 << 20,
     },
   };
