@@ -48,13 +48,30 @@ function signal(inv: Invocation, pid: number, sig: NodeJS.Signals): boolean {
   }
 }
 
-/** terminate sends TERM and waits until the daemon is gone; false if it outlived the bound. */
-async function terminate(inv: Invocation, pid: number): Promise<boolean> {
+/** terminateOne sends TERM and waits until the process is gone; false if it outlived the bound. */
+async function terminateOne(inv: Invocation, pid: number): Promise<boolean> {
   if (!signal(inv, pid, 'SIGTERM')) return false;
   if (await waitForExit(pid, inv.settings.stopTimeoutMs, inv.deps.clock)) return true;
   const secs = inv.settings.stopTimeoutMs / 1000;
   inv.deps.io.stderr(`ldirectord for ${inv.configPath} (pid ${pid}) did not exit within ${secs} seconds of SIGTERM\n`);
   return false;
+}
+
+/**
+ * terminate stops the daemon named by the pid file and, if the file then names another running
+ * ldirectord, that one too. During startup the file names the `start` itself until the daemon it
+ * spawned takes it over (start.ts): a stop that signalled the `start` just as the hand-over
+ * happened must not leave the new daemon running. Bounded: a pid is never signalled twice.
+ */
+async function terminate(inv: Invocation, pid: number): Promise<boolean> {
+  const done = new Set<number>();
+  for (let next: number | undefined = pid; next !== undefined && !done.has(next);) {
+    if (!(await terminateOne(inv, next))) return false;
+    done.add(next);
+    const state = probe(inv);
+    next = typeof state !== 'number' && state.kind === 'running' ? state.pid : undefined;
+  }
+  return true;
 }
 
 function execute(inv: Invocation, stdio: 'inherit' | 'ignore') {

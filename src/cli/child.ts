@@ -63,6 +63,8 @@ async function startChild(deps: CliDeps): Promise<void> {
   delete deps.env[CHILD_ENV.config];
   const passed = deps.env[CHILD_ENV.args];
   delete deps.env[CHILD_ENV.args];
+  const parent = Number(deps.env[CHILD_ENV.parent]);
+  delete deps.env[CHILD_ENV.parent];
   const fail = (message: string, code: number): void => {
     report({ ok: false, message });
     process.exit(code);
@@ -84,5 +86,6 @@ async function startChild(deps: CliDeps): Promise<void> {
   }
   await runAsDaemon(deps, settings, {
     config, openLogger: open, logger, stdio: 'ignore', pidFile: pidFilePath(settings.pidDir, name), ready: report,
+    ...(Number.isInteger(parent) && parent > 0 ? { pidFileFrom: parent } : {}),
   });
 }

@@ -52,6 +52,8 @@ export const CHILD_ENV = Object.freeze({
   config: 'LDIRECTORD_DAEMON_CONFIG',
   /** The parent's parsed RunArgs as JSON: the child need not load yargs (~1 s in the kernel lab). */
   args: 'LDIRECTORD_DAEMON_ARGS',
+  /** The pid of the `start` that holds the pid file until the child takes it over. */
+  parent: 'LDIRECTORD_DAEMON_PARENT',
 });
 
 /** READY_FD is the pipe on which the detached child reports readiness to `start`. */

@@ -10,14 +10,14 @@
  * original's relative-path quirk, §1.1). Fd 3 is a pipe used once: the child writes one JSON
  * line (ready, or the startup error) and closes it; `start` exits 0 only on "ready".
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Config } from '../config/model.js';
 import type { TimerHandle } from '../util/clock.js';
-import { runDaemon, type DaemonHost, type DaemonOptions, type Readiness } from '../daemon/daemon.js';
+import { runDaemon, STOP_SIGNALS, type DaemonHost, type DaemonOptions, type Readiness } from '../daemon/daemon.js';
 import { executeRunner } from '../daemon/execute.js';
 import { openLogger, SwitchableLogger, type ClosableLogger } from '../daemon/logger.js';
-import { removePidFile } from '../daemon/pidfile.js';
+import { removePidFile, writePidFile } from '../daemon/pidfile.js';
 import { openSystemdNotifier, systemdNotifySocket, type SystemdNotifier } from '../daemon/sd-notify.js';
 import { daemonExecArgv } from './daemon-flags.js';
 import type { CliDeps, Invocation } from './invocation.js';
@@ -71,6 +71,7 @@ interface DaemonRun {
   readonly stdio: 'inherit' | 'ignore';
   /** Absent in the foreground, which writes no pid file. */
   readonly pidFile?: string;
+  readonly pidFileFrom?: number;
   readonly ready?: (r: Readiness) => void;
   readonly onState?: DaemonOptions['onState'];
 }
@@ -99,6 +100,7 @@ export function runAsDaemon(deps: CliDeps, settings: Settings, run: DaemonRun): 
     host: processHost(),
     runDir: settings.pidDir,
     ...(run.pidFile !== undefined ? { pidFile: run.pidFile } : {}),
+    ...(run.pidFileFrom !== undefined ? { pidFileFrom: run.pidFileFrom } : {}),
     ...(run.ready ? { ready: run.ready } : {}),
     ...(run.onState ? { onState: run.onState } : {}),
   });
@@ -116,12 +118,33 @@ async function foreground(inv: Invocation, config: Config): Promise<StartOutcome
 function detached(inv: Invocation): Promise<StartOutcome> {
   const { deps } = inv;
   inv.logger.info(`Starting ${ORIGINAL_VERSION} as daemon`);
-  const child = spawn(deps.command.execPath, [...daemonExecArgv(deps.command.execArgv, deps.env), deps.command.script, ...deps.rawArgs], {
+  // Until the daemon takes it over (pidfile.ts), the pid file names this `start`: a `stop` that
+  // comes while the daemon boots and loads its config signals us, and we pass it on. Without
+  // this the stop found no pid file, said 0, and the daemon came up afterwards.
+  let stopSig: NodeJS.Signals | undefined;
+  let child: ChildProcess | undefined;
+  for (const sig of STOP_SIGNALS) {
+    processHost().on(sig, () => {
+      if (stopSig) return;
+      stopSig = sig;
+      child?.kill('SIGTERM');
+    });
+  }
+  try {
+    writePidFile(inv.pidFile, deps.pid);
+  } catch (e) {
+    return Promise.resolve({ kind: 'failed', message: (e as Error).message });
+  }
+  const proc = spawn(deps.command.execPath, [...daemonExecArgv(deps.command.execArgv, deps.env), deps.command.script, ...deps.rawArgs], {
     detached: true,
     cwd: '/',
     stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-    env: { ...deps.env, [CHILD_ENV.marker]: '1', [CHILD_ENV.config]: inv.configPath, [CHILD_ENV.args]: JSON.stringify(inv.args) },
+    env: {
+      ...deps.env, [CHILD_ENV.marker]: '1', [CHILD_ENV.config]: inv.configPath, [CHILD_ENV.args]: JSON.stringify(inv.args),
+      [CHILD_ENV.parent]: String(deps.pid),
+    },
   });
+  child = proc;
   return new Promise((resolve) => {
     let text = '';
     let done = false;
@@ -130,9 +153,15 @@ function detached(inv: Invocation): Promise<StartOutcome> {
       done = true;
       deps.clock.clearTimeout(timer);
       if (killer) deps.clock.clearTimeout(killer);
-      child.stdio[READY_FD]?.destroy();
-      child.unref();
-      resolve(o);
+      proc.stdio[READY_FD]?.destroy();
+      const finish = (): void => {
+        removePidFile(inv.pidFile, deps.pid); // only while it still names this `start`
+        proc.unref();
+        resolve(stopSig && o.kind === 'failed' ? { kind: 'failed', message: `ldirectord was stopped during startup (signal ${stopSig.slice(3)})` } : o);
+      };
+      // A stop that came through us returns when we exit: not before the daemon has cleaned up.
+      if (stopSig && proc.exitCode === null && proc.signalCode === null) proc.once('exit', finish);
+      else finish();
     };
     // A daemon that is not up in time is told to stop, and killed if it does not (a hung start
     // must leave no process behind); `start` then fails. A stale pid file it may leave is what
@@ -140,28 +169,28 @@ function detached(inv: Invocation): Promise<StartOutcome> {
     let killer: TimerHandle | undefined;
     const timer = deps.clock.setTimeout(() => {
       const message = `ldirectord daemon did not report readiness within ${inv.settings.startTimeoutMs / 1000} seconds`;
-      child.kill('SIGTERM');
-      killer = deps.clock.setTimeout(() => { child.kill('SIGKILL'); settle({ kind: 'failed', message }); }, STOP_GRACE_MS);
-      child.once('exit', () => settle({ kind: 'failed', message }));
+      proc.kill('SIGTERM');
+      killer = deps.clock.setTimeout(() => { proc.kill('SIGKILL'); settle({ kind: 'failed', message }); }, STOP_GRACE_MS);
+      proc.once('exit', () => settle({ kind: 'failed', message }));
     }, inv.settings.startTimeoutMs);
-    const pipe = child.stdio[READY_FD];
+    const pipe = proc.stdio[READY_FD];
     pipe?.on('data', (d: Buffer) => { text += d.toString(); });
     pipe?.on('error', () => {});
     pipe?.on('end', () => {
       const line = text.split('\n')[0] ?? '';
       try {
         const r = JSON.parse(line) as { ok: boolean; pid?: number; message?: string };
-        if (r.ok) settle({ kind: 'started', pid: r.pid ?? child.pid ?? 0 });
+        if (r.ok) settle({ kind: 'started', pid: r.pid ?? proc.pid ?? 0 });
         else settle({ kind: 'failed', message: r.message ?? 'ldirectord daemon failed to start' });
       } catch {
         // No report: the child died before it could say anything; its exit status tells more.
-        child.once('exit', (code, sig) => settle({ kind: 'failed', message: `ldirectord daemon exited during startup (${sig ?? `exit ${code}`})` }));
-        if (child.exitCode !== null || child.signalCode !== null) {
-          settle({ kind: 'failed', message: `ldirectord daemon exited during startup (${child.signalCode ?? `exit ${child.exitCode}`})` });
+        proc.once('exit', (code, sig) => settle({ kind: 'failed', message: `ldirectord daemon exited during startup (${sig ?? `exit ${code}`})` }));
+        if (proc.exitCode !== null || proc.signalCode !== null) {
+          settle({ kind: 'failed', message: `ldirectord daemon exited during startup (${proc.signalCode ?? `exit ${proc.exitCode}`})` });
         }
       }
     });
-    child.on('error', (e) => settle({ kind: 'failed', message: `Can not start ldirectord daemon: ${e.message}` }));
+    proc.on('error', (e) => settle({ kind: 'failed', message: `Can not start ldirectord daemon: ${e.message}` }));
   });
 }
 

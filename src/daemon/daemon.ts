@@ -56,6 +56,8 @@ export interface DaemonOptions {
   readonly host: DaemonHost;
   /** Absent in the foreground modes, which write no pid file (as the original). */
   readonly pidFile?: string;
+  /** The `start` that holds the pid file until this daemon takes it over (pidfile.ts). */
+  readonly pidFileFrom?: number;
   readonly ready?: (r: Readiness) => void;
   /** The pid file's directory: the control socket and the drain state live there (runtime-paths.ts). */
   readonly runDir?: string;
@@ -222,7 +224,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
 
   let engineTouched = false;
   try {
-    if (opts.pidFile) writePidFile(opts.pidFile, host.pid);
+    if (opts.pidFile) writePidFile(opts.pidFile, host.pid, undefined, opts.pidFileFrom);
     engineTouched = true;
     await engine.start();
     await opts.execute(config.global.execute, 'start');
@@ -235,7 +237,13 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     return;
   }
   started = true;
+  // A stop that came during startup: the daemon is not up as far as `start` is concerned (it
+  // exits 1, docs/cli.md); the engine is up, so the stop can clean up what it programmed.
+  if (pendingStop) {
+    opts.ready?.({ ok: false, message: `ldirectord was stopped during startup (signal ${signalName(pendingStop)})` });
+    chain = chain.then(() => stop(pendingStop as string));
+    return;
+  }
   opts.ready?.({ ok: true, pid: host.pid });
-  if (pendingStop) { chain = chain.then(() => stop(pendingStop as string)); return; }
   await startWatcher();
 }

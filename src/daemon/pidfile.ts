@@ -7,7 +7,7 @@
  * hard-linked into place. link(2) fails with EEXIST if anything (file or symlink) is already
  * there, so two racing starts cannot both win, and a symlink planted at the pid path is refused.
  */
-import { closeSync, constants, linkSync, lstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, linkSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LdError } from '../util/errors.js';
 import { isLdirectordPid } from './proc.js';
@@ -56,9 +56,11 @@ export function probePidFile(path: string, isRunning: (pid: number) => boolean =
 
 /**
  * writePidFile publishes `pid` at `path`. A stale file is replaced; a running daemon's file or a
- * symlink is an LD_ERR_PIDFILE error.
+ * symlink is an LD_ERR_PIDFILE error. A file that names `pid` itself or `takeOverFrom` (the
+ * `start` that spawned this daemon and holds the file meanwhile) is replaced in one rename, so a
+ * `stop` never finds the file missing during the hand-over.
  */
-export function writePidFile(path: string, pid: number, isRunning: (pid: number) => boolean = isLdirectordPid): void {
+export function writePidFile(path: string, pid: number, isRunning: (pid: number) => boolean = isLdirectordPid, takeOverFrom?: number): void {
   const tmp = join(dirname(path), `.${basename(path)}.${pid}.tmp`);
   let fd: number;
   try {
@@ -86,7 +88,11 @@ export function writePidFile(path: string, pid: number, isRunning: (pid: number)
       if (state.kind === 'symlink' || isSymlink(path)) {
         throw new LdError('LD_ERR_PIDFILE', `Refusing to use pid file ${path}: it is a symbolic link`);
       }
-      if (state.kind === 'running' && state.pid !== pid) {
+      if (state.kind === 'running' && (state.pid === pid || state.pid === takeOverFrom)) {
+        renameSync(tmp, path);
+        return;
+      }
+      if (state.kind === 'running') {
         throw new LdError('LD_ERR_PIDFILE', `ldirectord is already running with pid ${state.pid} (${path})`);
       }
       removeQuietly(path);

@@ -188,7 +188,7 @@ test('an unparsable pid file is stale and replaced', async () => {
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
 
-test('a stop signal during startup waits for the engine to be up, then stops it', async () => {
+test('a stop signal during startup waits for the engine to be up, tells start it was stopped, then stops it', async () => {
   let release!: () => void;
   const gate = new Promise<void>((res) => { release = res; });
   const r = rig({ engine: recordingEngine({ gate }) });
@@ -204,6 +204,8 @@ test('a stop signal during startup waits for the engine to be up, then stops it'
     await flush();
     assert.deepEqual(r.engine.calls, ['start', 'stop']);
     assert.deepEqual(r.host.exits, [0]);
+    // `start` exits 1 on this report (docs/cli.md, "Stop during start"): the daemon was never up.
+    assert.deepEqual(r.ready, [{ ok: false, message: 'ldirectord was stopped during startup (signal TERM)' }]);
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
 

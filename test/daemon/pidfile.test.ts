@@ -57,6 +57,15 @@ test('writePidFile refuses a running daemon\'s file and keeps it', () => withDir
   assert.deepEqual(readdirSync(dir), ['ldirectord.www.pid']);
 }));
 
+test('writePidFile takes over the file of the `start` that spawned it (running), and only that one', () => withDir((dir) => {
+  const p = join(dir, 'ldirectord.www.pid');
+  writeFileSync(p, '77\n');
+  assert.throws(() => writePidFile(p, 1234, running([77]), 78), (e) => isLdError(e, 'LD_ERR_PIDFILE') && /already running with pid 77/.test(e.message));
+  writePidFile(p, 1234, running([77]), 77);
+  assert.equal(readFileSync(p, 'utf8'), '1234\n');
+  assert.deepEqual(readdirSync(dir), ['ldirectord.www.pid'], 'no temp file left');
+}));
+
 for (const dangling of [false, true]) {
   test(`writePidFile refuses a ${dangling ? 'dangling ' : ''}symlink and never writes through it`, () => withDir((dir) => {
     const p = join(dir, 'ldirectord.www.pid');
