@@ -8,14 +8,14 @@
  * Env: LDIRECTORD_DEB (the package), BENCH_ROUNDS (default 3), BENCH_STEP_CAP_S (default 600).
  */
 import { rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
-import { clearTable, readTable } from '../test/e2e-support/ipvs-table.js';
+import { clearTable, ipvsadmText, readTable } from '../test/e2e-support/ipvs-table.js';
 import { startNginx, writeTestPage } from '../test/e2e-support/nginx.js';
 import { waitFor } from '../test/e2e-support/wait.js';
 import {
-  addressOn, heartbeatInit, heartbeatRunning, ldirectordPids, prepareHeartbeat, teardownHeartbeat, wwwConfig,
+  addressOn, haLogTail, heartbeatInit, heartbeatRunning, ldirectordPids, prepareHeartbeat, teardownHeartbeat, wwwConfig,
 } from '../test/kernel/cluster/heartbeat-node.js';
 import {
-  createLdirectord, deleteResource, resourceStarted, setTargetRole, startPacemaker, stopPacemaker,
+  createLdirectord, crmStatus, deleteResource, resourceStarted, setTargetRole, startPacemaker, stopPacemaker,
 } from '../test/kernel/cluster/pacemaker-node.js';
 import { installPackage, PERL_LDIRECTORD, uninstallPackage } from '../test/kernel/cluster/package.js';
 
@@ -45,6 +45,8 @@ async function step(manager: string, impl: Impl, round: number, name: string, t0
     return true;
   } catch (e) {
     result(manager, impl, round, name, null, e instanceof Error ? e.message : String(e));
+    // What the step was waiting on, for the reader of a failed run (not parsed by the host).
+    console.log(`${await ipvsadmText()}\nldirectord pids: ${ldirectordPids().join(' ')}\n${manager === 'heartbeat' ? haLogTail() : crmStatus()}`);
     return false;
   }
 }
@@ -69,7 +71,7 @@ async function heartbeatRun(impl: Impl, round: number): Promise<void> {
   symlinkSync(impl === 'perl' ? PERL_LDIRECTORD : OURS, RESOURCE_LINK);
   let t0 = Date.now();
   const started = await heartbeatInit('start');
-  if (started.code !== 0) result('heartbeat', impl, round, 'start', null, started.output);
+  console.log(`heartbeat ${impl} round ${round}: /etc/init.d/heartbeat start exited ${started.code} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   const up = await step('heartbeat', impl, round, 'heartbeat start -> VIP and table programmed', t0,
     async () => addressOn('eth0', HB_VIP) && (await dests(HB_VIP)) === REALS.length);
   t0 = Date.now();
