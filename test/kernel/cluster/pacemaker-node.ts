@@ -60,7 +60,7 @@ CONF
   sh(`pacemakerd > ${PACEMAKERD_OUT} 2>&1 & echo $! > ${PACEMAKERD_PID}`);
   await waitFor('Pacemaker online', () => {
     try { return /Online: \[ node1 \]/.test(sh('crm_mon -1 2>/dev/null')) ? true : undefined; } catch { return undefined; }
-  }, { timeoutMs: 240_000, intervalMs: 2000, describe: () => tail(PACEMAKERD_OUT) });
+  }, { timeoutMs: 600_000, intervalMs: 2000, describe: () => tail(PACEMAKERD_OUT) });
   sh('crm_attribute -t crm_config -n stonith-enabled -v false; crm_attribute -t crm_config -n no-quorum-policy -v ignore');
 }
 

@@ -65,13 +65,13 @@ function daemons(): number[] {
 
 async function until(t: TestContext, what: string, ok: () => Promise<boolean>, started: number): Promise<void> {
   await waitFor(what, async () => ((await ok()) ? true : undefined), {
-    timeoutMs: 240_000, intervalMs: 500,
+    timeoutMs: 600_000, intervalMs: 500,
     describe: async () => `${await ipvsadmText()}\n${crmStatus()}\nlog:\n${tail(LOG)}`,
   });
   t.diagnostic(`${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-test('Pacemaker: start, kill -9 recovery with the stale-pid cleanup, Stopped, Started', { timeout: 1_200_000 }, async (t) => {
+test('Pacemaker: start, kill -9 recovery with the stale-pid cleanup, Stopped, Started', { timeout: 3_600_000 }, async (t) => {
   let t0 = Date.now();
   createLdirectord('ld', CF);
   await until(t, 'create -> table programmed', async () => (await reals()) === 2, t0);
