@@ -38,7 +38,7 @@ interface Result {
 }
 
 /** median of the known values; a capped (null) sample counts as +infinity. */
-function median(xs: readonly (number | null)[]): number | null {
+export function median(xs: readonly (number | null)[]): number | null {
   if (xs.length === 0) return null;
   const s = xs.map((x) => x ?? Infinity).sort((a, b) => a - b);
   const m = s[Math.floor((s.length - 1) / 2)]!;
@@ -92,8 +92,8 @@ export function table(rs: readonly Result[]): string {
  * snapshot copies the built tree (dist, bin, package.json; node_modules linked) aside, so a
  * rebuild of the checkout during a run of many minutes cannot swap files under the guest.
  */
-function snapshot(): string {
-  const dir = mkdtempSync('/var/tmp/engine-lab-snap-');
+export function snapshot(prefix = 'engine-lab-snap-'): string {
+  const dir = mkdtempSync(`/var/tmp/${prefix}`);
   for (const p of ['dist', 'bin', 'package.json']) cpSync(join(root, p), join(dir, p), { recursive: true, preserveTimestamps: true });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return dir;

@@ -4,12 +4,12 @@
  *   node dist/test/lab/run-kernel-tests.js [substring ...]   (only files whose path contains one)
  * The lab is never skipped silently: see loudSkip().
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { labUnavailableReason, runInLab } from './lab.js';
 import { shQuote } from './guest-init.js';
+import { ensurePackage } from './deb-package.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -44,22 +44,6 @@ function loudSkip(reason: string): number {
   return allowed ? 0 : 1;
 }
 
-/**
- * ensurePackage builds the Debian package the cluster-manager tests install in the guest
- * (test/kernel/cluster/package.ts), unless dist/pkg holds one newer than the bundle.
- */
-function ensurePackage(): string {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
-  const deb = join(root, 'dist/pkg', `ldirectord-node_${pkg.version}_${arch}.deb`);
-  const mtime = (p: string): number => (existsSync(p) ? statSync(p).mtimeMs : -1);
-  if (mtime(deb) < mtime(join(root, 'dist/bundle/cli/main.js'))) {
-    console.log('kernel lab: building the Debian package for the cluster-manager tests');
-    execFileSync(process.execPath, [join(root, 'packaging/build-deb.mjs'), '--out', join(root, 'dist/pkg')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-  return deb;
-}
-
 async function main(): Promise<number> {
   const filters = process.argv.slice(2);
   let files = collect(join(root, 'dist/test/kernel'));
@@ -70,7 +54,7 @@ async function main(): Promise<number> {
   }
   const why = labUnavailableReason();
   if (why) return loudSkip(why);
-  const deb = files.some((f) => f.includes('/kernel/cluster/')) ? ensurePackage() : undefined;
+  const deb = files.some((f) => f.includes('/kernel/cluster/')) ? ensurePackage(root) : undefined;
   const timeoutMs = Number(process.env.LAB_TIMEOUT_MS ?? 20 * 60_000);
   console.log(`kernel lab: booting User-Mode Linux for ${files.length} test files (timeout ${timeoutMs / 1000} s)`);
   // One file at a time: every file owns the guest's single IPVS table while it runs.

@@ -11,6 +11,8 @@ import { existsSync } from 'node:fs';
 
 const PKG = '/tmp/ldirectord-node-pkg';
 const HOST_SBIN = '/tmp/host-sbin';
+/** The host's own /usr/sbin/ldirectord (Debian's Perl original) while our package is installed. */
+export const PERL_LDIRECTORD = `${HOST_SBIN}/ldirectord`;
 
 /** installPackage puts our package behind /usr/sbin/ldirectord in this guest; returns its private dir. */
 export function installPackage(): string {
