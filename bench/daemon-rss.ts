@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { ldirectord } from '../test/e2e-support/cli.js';
 import { startNginx, writeTestPage } from '../test/e2e-support/nginx.js';
 import { sleep } from '../test/e2e-support/wait.js';
-import { PAGE, renderKeepalivedConf, renderLdirectordCf, virtualsOf } from './engine-lab-configs.js';
+import { PAGE, renderLdirectordCf, virtualsOf } from './engine-lab-configs.js';
 import { countRequests, treeUsage } from './engine-lab-proc.js';
 
 const argv = process.argv.slice(2);

@@ -122,6 +122,7 @@ function detached(inv: Invocation): Promise<StartOutcome> {
   // comes while the daemon boots and loads its config signals us, and we pass it on. Without
   // this the stop found no pid file, said 0, and the daemon came up afterwards.
   let stopSig: NodeJS.Signals | undefined;
+  // eslint-disable-next-line prefer-const -- the signal handlers are armed before the spawn
   let child: ChildProcess | undefined;
   for (const sig of STOP_SIGNALS) {
     processHost().on(sig, () => {

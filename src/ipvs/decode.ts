@@ -20,15 +20,11 @@ const u8 = (b: Buffer | undefined): number | undefined => (b && b.length >= 1 ? 
 const u16 = (b: Buffer | undefined): number | undefined => (b && b.length >= 2 ? b.readUInt16LE(0) : undefined);
 const be16 = (b: Buffer | undefined): number | undefined => (b && b.length >= 2 ? b.readUInt16BE(0) : undefined);
 const u32 = (b: Buffer | undefined): number | undefined => (b && b.length >= 4 ? b.readUInt32LE(0) : undefined);
-const s32 = (b: Buffer | undefined): number | undefined => (b && b.length >= 4 ? b.readInt32LE(0) : undefined);
 const str = (b: Buffer | undefined): string | undefined => {
   if (!b) return undefined;
   const nul = b.indexOf(0);
   return b.subarray(0, nul === -1 ? b.length : nul).toString('utf8');
 };
-/** num reads u32, or u64 as bigint: STATS mixes both widths, STATS64 is all u64. */
-const num = (b: Buffer | undefined): bigint =>
-  !b ? 0n : b.length >= 8 ? b.readBigUInt64LE(0) : b.length >= 4 ? BigInt(b.readUInt32LE(0)) : 0n;
 
 /** familyFromAf maps AF_INET/AF_INET6 to 4/6. */
 export function familyFromAf(af: number | undefined): IpvsFamily {

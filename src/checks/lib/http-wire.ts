@@ -88,6 +88,7 @@ export function fetchWire(
   return new Promise((resolve, reject) => {
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const port = Number(url.port) || (tls ? 443 : 80);
+    // eslint-disable-next-line prefer-const -- settle() (declared before the socket opens) destroys it
     let socket: Socket;
     const parser = new HTTPParser(HTTPParser.RESPONSE);
     parser.maxHeaderSize = HEADER_LIMIT;
