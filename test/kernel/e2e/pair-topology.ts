@@ -196,7 +196,7 @@ export async function startDirector(spec: DirectorSpec, mode: PairMode = 'moved'
       mount -t tmpfs pair $d; cp -a ${copy}$d/. $d/
     done
     rm -f /var/lib/heartbeat/hb_uuid
-    mount -t tmpfs pair /run; mkdir -p /run/lock/subsys /run/heartbeat/rsctmp /run/resource-agents
+    mount -t tmpfs pair /run; mkdir -p /run/lock/subsys
     mount -t tmpfs pair /var/log
   `);
   const write = (path: string, text: string, mode = '644'): void => {
@@ -234,12 +234,19 @@ export async function startDirector(spec: DirectorSpec, mode: PairMode = 'moved'
 }
 
 /**
- * startHeartbeat starts heartbeat v1 in the director with Debian's init script, as a boot does
- * (it prepares /run and checks every resource is idle first). Output goes to a file: the daemon
- * must not hold our pipes open.
+ * startHeartbeat starts heartbeat v1 in the director the way Debian's init script does, less its
+ * `ResourceManager verifyallidle` (a status of every resource: minutes of process start-ups in a
+ * loaded lab guest, and the directors are fresh): the run directories it prepares, then the
+ * daemon. Output goes to a file: the daemon must not hold our pipes open.
  */
 export function startHeartbeat(d: Director): void {
-  d.sh('/etc/init.d/heartbeat start > /var/log/heartbeat-start.out 2>&1 < /dev/null');
+  d.sh(`
+    mkdir -p -m 1755 /run/resource-agents
+    for x in crm heartbeat heartbeat/ccm heartbeat/crm heartbeat/dopd; do
+      mkdir -p /run/$x; chmod 750 /run/$x; chown hacluster:haclient /run/$x
+    done
+    /usr/libexec/heartbeat/heartbeat > /var/log/heartbeat-start.out 2>&1 < /dev/null
+  `);
 }
 
 /** startLdirectord starts ldirectord outside heartbeat (warm standby), output to a file for the same reason. */
