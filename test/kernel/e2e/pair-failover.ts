@@ -133,6 +133,10 @@ export async function runFailover(opts: FailoverOptions): Promise<FailoverResult
     };
     log(JSON.stringify(result));
     return result;
+  } catch (e) {
+    // What went wrong, live (with PAIR_PROGRESS), not only at the end of the TAP output.
+    log(`failed: ${(e as Error).message}`);
+    throw e;
   } finally {
     await client?.stop();
     for (const d of ds) d.destroy();
