@@ -47,14 +47,14 @@ function assertTakeover(r: FailoverResult): void {
   assert.deepEqual(r.servedBy, ['pr1', 'pr2'], 'both reals serve through linuxha2');
 }
 
-test('heartbeat pair, sync daemons on: the backup takes over and keeps the long-lived connection', { timeout: 900_000 }, async (t) => {
+test('heartbeat pair, sync daemons on: the backup takes over and keeps the long-lived connection', { timeout: 2_400_000 }, async (t) => {
   const r = await runFailover({ sync: true, log: (l) => t.diagnostic(l) });
   assertTakeover(r);
   assert.ok(r.kept, `the connection opened through linuxha1 is served by linuxha2 (got ${r.keptText})`);
   t.diagnostic(`sync on: takeover ${(r.takeoverMs / 1000).toFixed(1)} s, ${r.lost}/${r.tried} requests lost, connection kept`);
 });
 
-test('heartbeat pair, no sync daemon: the backup takes over and the long-lived connection is lost', { timeout: 900_000 }, async (t) => {
+test('heartbeat pair, no sync daemon: the backup takes over and the long-lived connection is lost', { timeout: 2_400_000 }, async (t) => {
   const r = await runFailover({ sync: false, log: (l) => t.diagnostic(l) });
   assertTakeover(r);
   assert.ok(!r.kept, `without sync the old connection is not served (got ${r.keptText})`);
