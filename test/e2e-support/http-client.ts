@@ -9,6 +9,7 @@
  * `first <body>` the first time a body is answered, `count <n>` every 10 requests.
  */
 import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
 
 /** Sample is one request. */
 export interface Sample {
@@ -18,7 +19,8 @@ export interface Sample {
   readonly ms: number;
 }
 
-function once(url: string): Promise<Sample> {
+/** once sends one request on a fresh connection with a 1 s deadline (never rejects). */
+export function once(url: string): Promise<Sample> {
   const t = Date.now();
   return new Promise((resolve) => {
     let settled = false;
@@ -57,4 +59,5 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(samples)}\n`);
 }
 
-await main();
+// Also imported for once() by the pair client: run only as a program.
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

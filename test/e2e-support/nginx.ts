@@ -25,6 +25,8 @@ export interface NginxOptions {
   readonly workers?: number;
   /** Log every request as `<epoch seconds.ms> <server address>` to <dir>/access.log (benchmarks count checks). */
   readonly accessLog?: boolean;
+  /** Keep idle client connections this long (default 0: one request per connection). */
+  readonly keepaliveS?: number;
 }
 
 /** Nginx is a running instance; stop() ends it gracefully, kill() abruptly (a dying real). */
@@ -35,7 +37,7 @@ export interface Nginx {
 }
 
 /** renderNginxConf renders the throwaway config (pure, for tests of the helper itself). */
-export function renderNginxConf(dir: string, sites: readonly Site[], workers = 1, accessLog = false): string {
+export function renderNginxConf(dir: string, sites: readonly Site[], workers = 1, accessLog = false, keepaliveS = 0): string {
   const servers = sites.map((s) => [
     '  server {',
     `    listen ${s.address.includes(':') ? `[${s.address}]` : s.address}:${s.port};`,
@@ -58,7 +60,7 @@ export function renderNginxConf(dir: string, sites: readonly Site[], workers = 1
       ? ["  log_format stamp '$msec $server_addr';", `  access_log ${dir}/access.log stamp buffer=64k flush=1s;`]
       : ['  access_log off;']),
     '  default_type text/plain;',
-    '  keepalive_timeout 0;',
+    `  keepalive_timeout ${keepaliveS};`,
     `  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;`,
     `  fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;`,
     ...servers,
@@ -78,7 +80,7 @@ export async function startNginx(opts: NginxOptions): Promise<Nginx> {
   mkdirSync(opts.dir, { recursive: true });
   for (const s of opts.sites) mkdirSync(s.root, { recursive: true });
   const conf = join(opts.dir, 'nginx.conf');
-  writeFileSync(conf, renderNginxConf(opts.dir, opts.sites, opts.workers, opts.accessLog));
+  writeFileSync(conf, renderNginxConf(opts.dir, opts.sites, opts.workers, opts.accessLog, opts.keepaliveS));
   const argv = ['-e', join(opts.dir, 'error.log'), '-p', opts.dir, '-c', conf];
   const child: ChildProcess = opts.netns
     ? spawn('ip', ['netns', 'exec', opts.netns, 'nginx', ...argv], { stdio: ['ignore', 'ignore', 'pipe'], detached: true })
