@@ -12,7 +12,7 @@ import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './cli.js';
 import { waitFor } from './wait.js';
-import { haCf, haresources, parseClientLine, DIRECTORS, type ClientLine } from '../kernel/e2e/pair-topology.js';
+import { collectClientLines, haCf, haresources, parseClientLine, DIRECTORS, type ClientLine } from '../kernel/e2e/pair-topology.js';
 import { table } from '../../bench/pair-lab.js';
 
 test('pair client: fresh requests, one long-lived connection, its loss reported', async () => {
@@ -28,14 +28,7 @@ test('pair client: fresh requests, one long-lived connection, its loss reported'
   const port = (server.address() as { port: number }).port;
   const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/test/e2e-support/pair-client.js'), '127.0.0.1', String(port)],
     { stdio: ['pipe', 'ignore', 'pipe'] });
-  const lines: ClientLine[] = [];
-  let rest = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
-    rest += d;
-    const parts = rest.split('\n');
-    rest = parts.pop()!;
-    for (const p of parts) { const c = parseClientLine(p); if (c) lines.push(c); }
-  });
+  const lines = collectClientLines(child.stderr);
   const longs = (): ClientLine[] => lines.filter((l) => l.kind === 'long');
   try {
     await waitFor('fresh requests', () => (lines.filter((l) => l.kind === 'fresh' && l.ok && l.text === 'real-a').length >= 3 ? true : undefined), { timeoutMs: 60_000 });

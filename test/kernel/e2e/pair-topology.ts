@@ -280,18 +280,25 @@ export interface PairClient {
   stop(): Promise<void>;
 }
 
-/** startClient runs pair-client in the client namespace. */
-export function startClient(): PairClient {
-  const script = join(PROJECT_ROOT, 'dist/test/e2e-support/pair-client.js');
-  const child = spawn('ip', ['netns', 'exec', CLIENT_NS, process.execPath, script, VIP, '80'], { stdio: ['pipe', 'ignore', 'pipe'] });
+/** collectClientLines parses the client's report lines (stderr) into a list as they arrive. */
+export function collectClientLines(stream: NodeJS.ReadableStream): ClientLine[] {
   const lines: ClientLine[] = [];
   let rest = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+  stream.setEncoding('utf8');
+  stream.on('data', (d: string) => {
     rest += d;
     const parts = rest.split('\n');
     rest = parts.pop()!;
     for (const p of parts) { const c = parseClientLine(p); if (c) lines.push(c); }
   });
+  return lines;
+}
+
+/** startClient runs pair-client in the client namespace. */
+export function startClient(): PairClient {
+  const script = join(PROJECT_ROOT, 'dist/test/e2e-support/pair-client.js');
+  const child = spawn('ip', ['netns', 'exec', CLIENT_NS, process.execPath, script, VIP, '80'], { stdio: ['pipe', 'ignore', 'pipe'] });
+  const lines = collectClientLines(child.stderr);
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return {
     lines,
