@@ -15,7 +15,9 @@ import { Sandbox } from './helpers.js';
 
 const ENV = { LDIRECTORD_ENGINE: 'memory', TZ: 'UTC' };
 
-async function nginxOn(port: number): Promise<{ stop: () => Promise<void>; proc: ServerProcess }> {
+type Nginx = { stop: () => Promise<void>; proc: ServerProcess };
+
+async function nginxOn(port: number): Promise<Nginx> {
   const dir = makeTempDir('show-nginx');
   const proc = await startNginx(dir, {
     http: `server { listen 127.0.0.1:${port}; location = /.testpage { return 200 "Test Page\\n"; } }`,
@@ -55,12 +57,24 @@ async function until(sb: Sandbox, what: string, pred: (h: HealthSnapshot) => boo
   return last!;
 }
 
-test('show: the ipvsadm layout with health columns, --json, 0600 socket; no daemon = exit 3', async () => {
+/**
+ * withWww runs one test against a daemon-less sandbox whose www.cf has a real answered by nginx
+ * (`up`) and one nothing listens on (`dead`), and tears both down afterwards.
+ */
+async function withWww(body: (sb: Sandbox, up: number, dead: number, nginx: Nginx) => Promise<void>): Promise<void> {
   const sb = new Sandbox();
   const [up, dead] = [await freePort(), await freePort()];
   const nginx = await nginxOn(up);
   try {
     sb.writeConfig('www', cfg(up, dead));
+    await body(sb, up, dead, nginx);
+  } finally {
+    await nginx.stop().catch(() => {});
+    sb.cleanup();
+  }
+}
+
+test('show: the ipvsadm layout with health columns, --json, 0600 socket; no daemon = exit 3', () => withWww(async (sb, up, dead, nginx) => {
     const none = await sb.ldirectord(['www', 'show'], { env: ENV });
     assert.equal(none.code, 3);
     assert.match(none.stderr, /ldirectord is stopped for .*www \(no daemon answers on .*ldirectord\.www\.sock\)/);
@@ -110,18 +124,9 @@ test('show: the ipvsadm layout with health columns, --json, 0600 socket; no daem
     assert.equal((await sb.ldirectord(['www', 'stop'], { env: ENV })).code, 0);
     assert.ok(!existsSync(sock), 'the daemon removes its socket on stop');
     assert.equal((await sb.ldirectord(['www', 'show', '--json'], { env: ENV })).code, 3);
-  } finally {
-    await nginx.stop().catch(() => {});
-    sb.cleanup();
-  }
-});
+}));
 
-test('drain and enable: weight 0 with a logged reason, kept across reload and restart, back only after a passing check', async () => {
-  const sb = new Sandbox();
-  const [up, dead] = [await freePort(), await freePort()];
-  const nginx = await nginxOn(up);
-  try {
-    sb.writeConfig('www', cfg(up, dead));
+test('drain and enable: weight 0 with a logged reason, kept across reload and restart, back only after a passing check', () => withWww(async (sb, up) => {
     assert.equal((await sb.ldirectord(['www', 'start'], { env: ENV, executable: true })).code, 0);
     await until(sb, 'the nginx real is up', (x) => realAt(x, up)?.health === 'up');
 
@@ -162,18 +167,9 @@ test('drain and enable: weight 0 with a logged reason, kept across reload and re
     h = await until(sb, 'back at its weight', (x) => realAt(x, up)?.health === 'up' && realAt(x, up)?.weight.kernel === 3);
     assert.equal(realAt(h, up)!.drain, null);
     assert.match(sb.readLog(), /Enabled real server: .* after a passing check: 200 OK/);
-  } finally {
-    await nginx.stop().catch(() => {});
-    sb.cleanup();
-  }
-});
+}));
 
-test('-d: each check\'s outcome with reason and latency on stderr, one line per state change; show reaches the foreground daemon', async () => {
-  const sb = new Sandbox();
-  const [up, dead] = [await freePort(), await freePort()];
-  const nginx = await nginxOn(up);
-  try {
-    sb.writeConfig('www', cfg(up, dead));
+test('-d: each check\'s outcome with reason and latency on stderr, one line per state change; show reaches the foreground daemon', () => withWww(async (sb, up, dead, nginx) => {
     const fg = sb.spawnForeground(['-d', 'www', 'start'], ENV);
     const seen = await pollUntil(() => fg.err().includes(`DEBUG2: Check http 127.0.0.1:${up}: up: 200 OK (`)
       && fg.err().includes(`DEBUG2: Check http 127.0.0.1:${dead}: down: ECONNREFUSED (`), 20_000, 100);
@@ -188,8 +184,4 @@ test('-d: each check\'s outcome with reason and latency on stderr, one line per 
     assert.equal(changes.length, 1, changes.join('\n'));
     fg.kill('SIGTERM');
     await new Promise((r) => fg.once('exit', r));
-  } finally {
-    await nginx.stop().catch(() => {});
-    sb.cleanup();
-  }
-});
+}));

@@ -73,3 +73,12 @@ export function killDaemon(pidDir: string, name: string): void {
   if (pid === undefined) return;
   try { process.kill(pid, 'SIGKILL'); } catch { /* already gone */ }
 }
+
+/**
+ * stopDaemon is a test's teardown: `ldirectord <name> stop` as an admin would, then SIGKILL
+ * whatever the pid file still names (a stop that failed or timed out must not leave a daemon).
+ */
+export async function stopDaemon(name: string, env: CliEnv): Promise<void> {
+  await ldirectord([name, 'stop'], env, 60_000).catch(() => undefined);
+  killDaemon(env.pidDir, name);
+}

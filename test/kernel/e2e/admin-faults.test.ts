@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonPid, killDaemon, ldirectord, type CliEnv } from '../../e2e-support/cli.js';
+import { daemonPid, killDaemon, ldirectord, type CliEnv, stopDaemon } from '../../e2e-support/cli.js';
 import { readLog, writeLines } from '../../e2e-support/daemon-log.js';
 import { processesWith } from '../../e2e-support/procs.js';
 import { clearTable, ipvsadmText, readTable } from '../../e2e-support/ipvs-table.js';
@@ -78,8 +78,7 @@ before(async () => {
 });
 
 after(async () => {
-  await ldirectord(['admin', 'stop'], env, 60_000).catch(() => undefined);
-  killDaemon(dir, 'admin');
+  await stopDaemon('admin', env);
   await nginx?.stop();
   await clearTable();
   try { execFileSync('umount', [logDir]); } catch { /* not mounted */ }

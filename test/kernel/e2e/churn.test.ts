@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { killDaemon, ldirectord, type CliEnv } from '../../e2e-support/cli.js';
+import { ldirectord, type CliEnv, stopDaemon } from '../../e2e-support/cli.js';
 import { indexOfLine, readLog, writeLines } from '../../e2e-support/daemon-log.js';
 import { clearTable, destCount, ipvsadmText, readTable } from '../../e2e-support/ipvs-table.js';
 import { startNginx, writeTestPage, type Nginx } from '../../e2e-support/nginx.js';
@@ -58,8 +58,7 @@ before(async () => {
 });
 
 after(async () => {
-  await ldirectord(['churn', 'stop'], env, 60_000).catch(() => undefined);
-  killDaemon(dir, 'churn');
+  await stopDaemon('churn', env);
   await nginx?.stop();
   await clearTable();
   rmSync(dir, { recursive: true, force: true });

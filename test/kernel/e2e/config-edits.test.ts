@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonPid, killDaemon, ldirectord, type CliEnv } from '../../e2e-support/cli.js';
+import { daemonPid, ldirectord, type CliEnv, stopDaemon } from '../../e2e-support/cli.js';
 import { baseConfig, BEFORE, canonical, EDIT_CASES, EDITED, judgeEdit, slowWrite, waitTrue, type EditCase, type Judge } from '../../e2e-support/config-edits.js';
 import { clearTable, ipvsadmText, parseProcIpvs } from '../../e2e-support/ipvs-table.js';
 import { assertInLab } from '../support.js';
@@ -59,8 +59,7 @@ async function startOn(autoreload: boolean): Promise<void> {
 }
 
 async function stopIt(): Promise<void> {
-  await ldirectord(['www', 'stop'], env, 60_000).catch(() => undefined);
-  killDaemon(dir, 'www');
+  await stopDaemon('www', env);
   rmSync(dir, { recursive: true, force: true });
 }
 

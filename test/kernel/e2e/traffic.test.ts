@@ -12,7 +12,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openIpvs, type IpvsHandle, type ServiceKey } from '../../../src/ipvs/index.js';
-import { killDaemon, ldirectord, PROJECT_ROOT, type CliEnv } from '../../e2e-support/cli.js';
+import { ldirectord, PROJECT_ROOT, type CliEnv, stopDaemon } from '../../e2e-support/cli.js';
 import type { Sample } from '../../e2e-support/http-client.js';
 import { clearTable, ipvsadmText } from '../../e2e-support/ipvs-table.js';
 import { startNginx, writeTestPage, type Nginx } from '../../e2e-support/nginx.js';
@@ -119,8 +119,7 @@ before(async () => {
 });
 
 after(async () => {
-  await ldirectord(['traffic', 'stop'], env, 60_000).catch(() => undefined);
-  killDaemon(dir, 'traffic');
+  await stopDaemon('traffic', env);
   for (const n of nginx.values()) await n.kill();
   await ipvs?.close();
   await clearTable();

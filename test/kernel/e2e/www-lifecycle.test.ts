@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonPid, killDaemon, ldirectord, type CliEnv } from '../../e2e-support/cli.js';
+import { daemonPid, ldirectord, type CliEnv, stopDaemon } from '../../e2e-support/cli.js';
 import { clearTable, ipvsadmText, readTable, type TableDest } from '../../e2e-support/ipvs-table.js';
 import { startNginx, writeTestPage, type Nginx } from '../../e2e-support/nginx.js';
 import { waitFor } from '../../e2e-support/wait.js';
@@ -80,8 +80,7 @@ before(async () => {
 });
 
 after(async () => {
-  await ldirectord(['www', 'stop'], env, 60_000).catch(() => undefined);
-  killDaemon(dir, 'www');
+  await stopDaemon('www', env);
   await nginx?.stop();
   await clearTable();
   rmSync(dir, { recursive: true, force: true });
