@@ -14,6 +14,7 @@
 import type { SyncDaemonSpec } from '../config/model.js';
 import type { IpvsHandle, IpvsSyncDaemon, SyncState } from '../ipvs/types.js';
 import type { Logger } from '../util/log.js';
+import { SerialQueue } from '../util/serial-queue.js';
 
 /** RETRY_MS: how often a failed start or a conflict is looked at again. */
 export const RETRY_MS = 30_000;
@@ -100,7 +101,8 @@ export class SyncDaemons {
    */
   private readonly startedWith = new Map<SyncState, SyncDaemonSpec>();
   private lastTry = 0;
-  private running: Promise<void> | undefined;
+  /** One reconcile pass at a time: each reads the kernel's daemons and then writes. */
+  private readonly passes = new SerialQueue();
 
   constructor(private readonly ipvs: SyncPort, private readonly logger: Logger) {}
 
@@ -113,7 +115,7 @@ export class SyncDaemons {
       if (!specs?.some((s) => s.state === st)) { this.slots.delete(st); this.startedWith.delete(st); }
     }
     this.specs = specs;
-    await this.reconcile(now);
+    await this.passes.run(() => this.pass(now));
   }
 
   /**
@@ -121,8 +123,8 @@ export class SyncDaemons {
    * taken up, a daemon someone stopped is started again (as the table's drift is corrected).
    */
   tick(now: number): void {
-    if (this.running || !this.specs?.length || now - this.lastTry < RETRY_MS) return;
-    void this.reconcile(now);
+    if (this.passes.busy || !this.specs?.length || now - this.lastTry < RETRY_MS) return;
+    void this.passes.run(() => this.pass(now));
   }
 
   /** view is what `show` and the metrics present, in master, backup order. */
@@ -135,12 +137,6 @@ export class SyncDaemons {
         kernel: s.kernel, owner: s.kernel ? (this.isOurs(st, s.kernel) ? 'ldirectord' : 'other') : null, message: s.message,
       }];
     });
-  }
-
-  private async reconcile(now: number): Promise<void> {
-    while (this.running) await this.running;
-    this.running = this.pass(now).finally(() => { this.running = undefined; });
-    await this.running;
   }
 
   private async pass(now: number): Promise<void> {

@@ -15,6 +15,11 @@ export class SerialQueue {
     return done;
   }
 
+  /** busy: a job is queued or running. */
+  get busy(): boolean {
+    return this.queued > 0;
+  }
+
   /** idle resolves once no job is queued or running (including jobs queued meanwhile). */
   async idle(): Promise<void> {
     while (this.queued > 0) await this.tail;
