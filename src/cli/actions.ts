@@ -11,6 +11,7 @@ import { probePidFile, type PidState } from '../daemon/pidfile.js';
 import { waitForExit } from '../daemon/proc.js';
 import { isLdError } from '../util/errors.js';
 import type { Invocation } from './invocation.js';
+import type { StartClaim } from './start-claim.js';
 import { startDaemon, type StartOutcome } from './start.js';
 
 /** ActionOutcome: an exit code, or 'foreground' when this process has become the daemon. */
@@ -78,8 +79,8 @@ function execute(inv: Invocation, stdio: 'inherit' | 'ignore') {
   return executeRunner({ ...inv.deps.command, env: inv.deps.env, stdio, timeoutMs: inv.settings.startTimeoutMs + 10_000 }, inv.logger);
 }
 
-async function start(inv: Invocation): Promise<ActionOutcome> {
-  const outcome: StartOutcome = await startDaemon(inv);
+async function start(inv: Invocation, claim?: StartClaim): Promise<ActionOutcome> {
+  const outcome: StartOutcome = await startDaemon(inv, claim);
   if (outcome.kind === 'foreground') return 'foreground';
   if (outcome.kind === 'started') return 0;
   inv.deps.io.stderr(`${outcome.message}\n`);
@@ -110,14 +111,23 @@ async function cleanAfterDeadDaemon(inv: Invocation): Promise<number> {
   }
 }
 
-/** runAction performs `inv.args.action` (configtest is handled before: it needs no pid file). */
-export async function runAction(inv: Invocation): Promise<ActionOutcome> {
+/**
+ * runAction performs `inv.args.action` (configtest is handled before: it needs no pid file).
+ * `claim`: the pid file `start` has held while it loaded the config (start-claim.ts).
+ */
+export async function runAction(inv: Invocation, claim?: StartClaim): Promise<ActionOutcome> {
   const { action } = inv.args;
   const { io } = inv.deps;
   const config = inv.configPath;
   const bye = `Exiting from ldirectord ${action}`;
-  const state = probe(inv);
-  if (typeof state === 'number') return state;
+  let state = probe(inv);
+  if (typeof state === 'number') {
+    claim?.release();
+    return state;
+  }
+  // The file names this very `start`: it claimed the file while it loaded the config.
+  if (state.kind === 'running' && state.pid === inv.deps.pid) state = { kind: 'absent' };
+  if (state.kind === 'running') claim?.release();
 
   if (state.kind === 'running') {
     switch (action) {
@@ -144,7 +154,7 @@ export async function runAction(inv: Invocation): Promise<ActionOutcome> {
   }
   switch (action) {
     case 'start':
-      return start(inv);
+      return start(inv, claim);
     case 'restart':
       return start(inv);
     case 'stop':

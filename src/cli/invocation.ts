@@ -66,8 +66,11 @@ export type PrepareResult = { readonly ok: true; readonly inv: Invocation } | { 
 /** ACTIONS_WITHOUT_CONFIG can run from the pid file alone when the config is broken. */
 const ACTIONS_WITHOUT_CONFIG = new Set(['status', 'stop', 'show', 'drain', 'enable']);
 
-/** prepare locates and loads the config and opens the log, reporting failures as exit codes. */
-export async function prepare(args: RunArgs, deps: CliDeps): Promise<PrepareResult> {
+/**
+ * prepare locates and loads the config and opens the log, reporting failures as exit codes.
+ * `beforeLoad` gets the pid file's path before the config is read (`start` claims it then).
+ */
+export async function prepare(args: RunArgs, deps: CliDeps, beforeLoad?: (pidFile: string) => void): Promise<PrepareResult> {
   const { io } = deps;
   const settings = settingsFrom(args, deps.env);
   const configArg = args.config ?? 'ldirectord.cf';
@@ -77,6 +80,8 @@ export async function prepare(args: RunArgs, deps: CliDeps): Promise<PrepareResu
     io.stderr(`Config file ${configArg} not found\n`);
     return { ok: false, code: 1 };
   }
+  const pidFile = pidFilePath(settings.pidDir, name);
+  beforeLoad?.(pidFile);
   const result = await deps.configApi.loadConfig(configPath, { name });
   let config: Config | undefined;
   if (result.ok) {
@@ -110,7 +115,7 @@ export async function prepare(args: RunArgs, deps: CliDeps): Promise<PrepareResu
   }
   const inv: Invocation = {
     args, deps, settings, configArg, name, configPath, config, logger, foreground,
-    pidFile: pidFilePath(settings.pidDir, name),
+    pidFile,
   };
   return { ok: true, inv };
 }

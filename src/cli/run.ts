@@ -6,6 +6,7 @@ import { runAction, type ActionOutcome } from './actions.js';
 import { isControlAction, parseArgs } from './args.js';
 import { runControlAction } from './control-actions.js';
 import { prepare, type CliDeps } from './invocation.js';
+import { StartClaim } from './start-claim.js';
 import { helpText, USAGE, versionText } from './usage.js';
 
 /** runCli returns the exit code, or 'foreground' when this process now is the daemon. */
@@ -29,8 +30,17 @@ export async function runCli(deps: CliDeps): Promise<ActionOutcome> {
       return 255;
     default:
   }
-  const prepared = await prepare(args, deps);
-  if (!prepared.ok) return prepared.code;
+  // `start` holds the pid file from before it loads the config, so a `stop` in that time finds
+  // it (start-claim.ts); -d never writes one.
+  let claim: StartClaim | undefined;
+  const claimFile = args.action === 'start' && !args.debug
+    ? (pidFile: string): void => { claim = new StartClaim(pidFile, deps.pid); claim.claimFile(); }
+    : undefined;
+  const prepared = await prepare(args, deps, claimFile);
+  if (!prepared.ok) {
+    claim?.release();
+    return prepared.code;
+  }
   const inv = prepared.inv;
   if (args.action === 'configtest') {
     io.stdout(`${deps.configApi.summarize(inv.config!)}\n`);
@@ -42,7 +52,7 @@ export async function runCli(deps: CliDeps): Promise<ActionOutcome> {
     inv.logger.close();
     return code;
   }
-  const outcome = await runAction(inv);
+  const outcome = await runAction(inv, claim);
   if (outcome !== 'foreground') inv.logger.close();
   return outcome;
 }

@@ -14,12 +14,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import type { Config } from '../config/model.js';
 import type { TimerHandle } from '../util/clock.js';
-import { runDaemon, STOP_SIGNALS, type DaemonHost, type DaemonOptions, type Readiness } from '../daemon/daemon.js';
+import { runDaemon, type DaemonHost, type DaemonOptions, type Readiness } from '../daemon/daemon.js';
 import { executeRunner } from '../daemon/execute.js';
 import { openLogger, SwitchableLogger, type ClosableLogger } from '../daemon/logger.js';
 import { removePidFile, writePidFile } from '../daemon/pidfile.js';
 import { openSystemdNotifier, systemdNotifySocket, type SystemdNotifier } from '../daemon/sd-notify.js';
 import { daemonExecArgv } from './daemon-flags.js';
+import { StartClaim } from './start-claim.js';
 import type { CliDeps, Invocation } from './invocation.js';
 import { CHILD_ENV, READY_FD, type Settings } from './settings.js';
 import { ORIGINAL_VERSION } from './usage.js';
@@ -115,25 +116,19 @@ async function foreground(inv: Invocation, config: Config): Promise<StartOutcome
   return { kind: 'foreground' };
 }
 
-function detached(inv: Invocation): Promise<StartOutcome> {
+function detached(inv: Invocation, claim: StartClaim): Promise<StartOutcome> {
   const { deps } = inv;
   inv.logger.info(`Starting ${ORIGINAL_VERSION} as daemon`);
   // Until the daemon takes it over (pidfile.ts), the pid file names this `start`: a `stop` that
   // comes while the daemon boots and loads its config signals us, and we pass it on. Without
   // this the stop found no pid file, said 0, and the daemon came up afterwards.
-  let stopSig: NodeJS.Signals | undefined;
-  // eslint-disable-next-line prefer-const -- the signal handlers are armed before the spawn
+  // eslint-disable-next-line prefer-const -- the stop is forwarded from before the spawn
   let child: ChildProcess | undefined;
-  for (const sig of STOP_SIGNALS) {
-    processHost().on(sig, () => {
-      if (stopSig) return;
-      stopSig = sig;
-      child?.kill('SIGTERM');
-    });
-  }
+  claim.onStop(() => child?.kill('SIGTERM'));
   try {
     writePidFile(inv.pidFile, deps.pid);
   } catch (e) {
+    claim.release();
     return Promise.resolve({ kind: 'failed', message: (e as Error).message });
   }
   const proc = spawn(deps.command.execPath, [...daemonExecArgv(deps.command.execArgv, deps.env), deps.command.script, ...deps.rawArgs], {
@@ -157,11 +152,13 @@ function detached(inv: Invocation): Promise<StartOutcome> {
       proc.stdio[READY_FD]?.destroy();
       const finish = (): void => {
         removePidFile(inv.pidFile, deps.pid); // only while it still names this `start`
+        claim.release();
         proc.unref();
-        resolve(stopSig && o.kind === 'failed' ? { kind: 'failed', message: `ldirectord was stopped during startup (signal ${stopSig.slice(3)})` } : o);
+        const stopSig = claim.stopSignal;
+        resolve(stopSig && o.kind === 'failed' ? stoppedDuringStartup(stopSig) : o);
       };
       // A stop that came through us returns when we exit: not before the daemon has cleaned up.
-      if (stopSig && proc.exitCode === null && proc.signalCode === null) proc.once('exit', finish);
+      if (claim.stopSignal && proc.exitCode === null && proc.signalCode === null) proc.once('exit', finish);
       else finish();
     };
     // A daemon that is not up in time is told to stop, and killed if it does not (a hung start
@@ -237,11 +234,22 @@ async function underSystemd(inv: Invocation, config: Config, socketPath: string)
   return { kind: 'foreground' };
 }
 
-/** startDaemon starts the daemon for a valid config (the caller checked it is not running). */
-export function startDaemon(inv: Invocation): Promise<StartOutcome> {
+function stoppedDuringStartup(sig: NodeJS.Signals): StartOutcome {
+  return { kind: 'failed', message: `ldirectord was stopped during startup (signal ${sig.slice(3)})` };
+}
+
+/**
+ * startDaemon starts the daemon for a valid config (the caller checked it is not running).
+ * `claim` is the pid file and stop signals this `start` has held since before it loaded the
+ * config (start-claim.ts); `restart` comes without one.
+ */
+export function startDaemon(inv: Invocation, claim: StartClaim = new StartClaim(inv.pidFile, inv.deps.pid)): Promise<StartOutcome> {
   const config = inv.config;
+  const stopSig = claim.stopSignal;
+  if (!config || stopSig || inv.foreground || systemdNotifySocket(inv.deps.env, inv.deps.pid)) claim.release();
   if (!config) return Promise.resolve({ kind: 'failed', message: 'no valid configuration' });
+  if (stopSig) return Promise.resolve(stoppedDuringStartup(stopSig));
   if (inv.foreground) return foreground(inv, config);
   const notifySocket = systemdNotifySocket(inv.deps.env, inv.deps.pid);
-  return notifySocket ? underSystemd(inv, config, notifySocket) : detached(inv);
+  return notifySocket ? underSystemd(inv, config, notifySocket) : detached(inv, claim);
 }

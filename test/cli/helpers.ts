@@ -77,10 +77,12 @@ export class Sandbox {
   }
 
   /** ldirectord runs the command to completion (bounded: a hang fails the test, not the suite). */
-  ldirectord(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; executable?: boolean } = {}): Promise<RunResult> {
+  ldirectord(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string; executable?: boolean; prefix?: readonly string[] } = {}): Promise<RunResult> {
     return new Promise((resolve) => {
       // executable: run bin/ldirectord itself (#!/usr/bin/env node), as an admin or the OCF agent does.
-      const [file, argv] = opts.executable ? [BIN, args] : [process.execPath, [BIN, ...args]];
+      // prefix: a command that runs it (e.g. in a mount namespace: `unshare -m sh -c '...; exec "$@"' sh`).
+      const [cmd, cmdArgs] = opts.executable ? [BIN, args] : [process.execPath, [BIN, ...args]];
+      const [file, argv] = opts.prefix?.length ? [opts.prefix[0]!, [...opts.prefix.slice(1), cmd, ...cmdArgs]] : [cmd, cmdArgs];
       const env = this.env(opts.env);
       const child = spawn(file, argv, {
         env, cwd: opts.cwd ?? this.dir, stdio: ['ignore', 'pipe', 'pipe'],
