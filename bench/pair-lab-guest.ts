@@ -1,14 +1,15 @@
 /**
  * The director-pair benchmark's guest side (bench/pair-lab.ts boots the lab and runs this): the
  * failover of test/kernel/e2e/pair-failover.ts, repeated for each system (our package as
- * /usr/sbin/ldirectord, or the host's Perl original), each case (`moved`/`warm`, sync on/off) and
+ * /usr/sbin/ldirectord with `syncdaemon=`, or the host's Perl original with the daemons started
+ * by ipvsadm), each case (`moved`/`warm`, sync on/off) and
  * run; one `RESULT {json}` line per failover.
  *   env: BENCH_SYSTEMS=ours,perl BENCH_CASES=moved-sync,moved-nosync,warm-sync BENCH_RUNS=3
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { clearTable } from '../test/e2e-support/ipvs-table.js';
 import { installPackage, uninstallPackage } from '../test/kernel/cluster/package.js';
-import { runFailover } from '../test/kernel/e2e/pair-failover.js';
+import { runFailover, type PairSystem } from '../test/kernel/e2e/pair-failover.js';
 import { startLan, type PairMode } from '../test/kernel/e2e/pair-topology.js';
 
 const list = (v: string | undefined, def: string): string[] => (v ?? def).split(',').filter(Boolean);
@@ -28,8 +29,8 @@ async function main(): Promise<void> {
           const [mode, sync] = c.split('-') as [PairMode, string];
           for (let i = 0; i < runs; i++) {
             try {
-              const r = await runFailover({ sync: sync === 'sync', mode, log: (l) => console.log(`# ${system} ${c} ${i}: ${l}`) });
-              console.log(`RESULT ${JSON.stringify({ system, case: c, ...r })}`);
+              const r = await runFailover({ system: system as PairSystem, sync: sync === 'sync', mode, log: (l) => console.log(`# ${system} ${c} ${i}: ${l}`) });
+              console.log(`RESULT ${JSON.stringify({ case: c, ...r })}`);
             } catch (e) {
               console.log(`RESULT ${JSON.stringify({ system, case: c, error: String((e as Error).message).slice(0, 3000) })}`);
             }

@@ -6,10 +6,10 @@
  * requests lost in between, and whether a long-lived connection survived.
  *   node dist/bench/pair-lab.js [--systems ours,perl] [--cases moved-sync,moved-nosync,warm-sync] [--runs 3]
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePackage } from '../test/lab/deb-package.js';
 import { runInLab } from '../test/lab/lab.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,7 +29,14 @@ export interface Row {
   readonly tried?: number;
   readonly kept?: boolean;
   readonly upMs?: number;
+  /** The idle connection (never synced: below the kernel's sync threshold) after the takeover. */
+  readonly idle?: { readonly kept: boolean };
+  /** Where the first answer after the crash came from: the client's neighbour entry for the VIP, linuxha2's MAC. */
+  readonly evidence?: { readonly mac2: string; readonly neighAfter: string };
 }
+
+/** throughBackup: the client reached the VIP at linuxha2's MAC when the first answer after the crash came (pure). */
+const throughBackup = (r: Row): boolean => Boolean(r.evidence?.mac2 && r.evidence.neighAfter.includes(`lladdr ${r.evidence.mac2}`));
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,8 +47,8 @@ const median = (xs: readonly number[]): number => {
 export function table(rows: readonly Row[]): string {
   const names: Record<string, string> = { ours: 'ours (Node.js)', perl: 'Perl original' };
   const out = [
-    '| system | case | runs ok | takeover s, median (min-max) | requests lost, median | long-lived connection kept | up s, median |',
-    '|---|---|---:|---:|---:|---|---:|',
+    '| system | case | runs ok | takeover s, median (min-max) | requests lost, median | synced connection kept | idle (unsynced) connection kept | first answer through linuxha2 | up s, median |',
+    '|---|---|---:|---:|---:|---|---|---|---:|',
   ];
   const keys = [...new Set(rows.map((r) => `${r.system}\t${r.case}`))];
   for (const k of keys) {
@@ -51,22 +58,14 @@ export function table(rows: readonly Row[]): string {
     const t = ok.map((r) => r.takeoverMs! / 1000);
     const cell = ok.length ? `${median(t).toFixed(1)} (${Math.min(...t).toFixed(1)}-${Math.max(...t).toFixed(1)})` : '-';
     out.push(`| ${names[system] ?? system} | ${c} | ${ok.length}/${all.length} | ${cell} | ${ok.length ? median(ok.map((r) => r.lost!)) : '-'} | `
-      + `${ok.filter((r) => r.kept).length}/${ok.length} | ${ok.length ? (median(ok.map((r) => r.upMs!)) / 1000).toFixed(1) : '-'} |`);
+      + `${ok.filter((r) => r.kept).length}/${ok.length} | ${ok.filter((r) => r.idle?.kept).length}/${ok.length} | ${ok.filter(throughBackup).length}/${ok.length} | `
+      + `${ok.length ? (median(ok.map((r) => r.upMs!)) / 1000).toFixed(1) : '-'} |`);
   }
   return out.join('\n');
 }
 
-/** ensurePackage builds our .deb unless dist/pkg holds one newer than the bundle. */
-function ensurePackage(): string {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  const arch = execFileSync('dpkg', ['--print-architecture'], { encoding: 'utf8' }).trim();
-  const deb = join(root, 'dist/pkg', `ldirectord-node_${pkg.version}_${arch}.deb`);
-  if (!existsSync(deb)) execFileSync(process.execPath, [join(root, 'packaging/build-deb.mjs'), '--out', join(root, 'dist/pkg')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return deb;
-}
-
 async function main(): Promise<number> {
-  const deb = ensurePackage();
+  const deb = ensurePackage(root);
   // The guest reads a copy of the built tree, so a rebuild during the (long) run cannot disturb it.
   const snap = mkdtempSync('/var/tmp/pair-lab-snap-');
   for (const p of ['dist', 'bin', 'package.json']) cpSync(join(root, p), join(snap, p), { recursive: true, preserveTimestamps: true });

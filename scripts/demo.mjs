@@ -2,13 +2,18 @@
 // On the host: checks root and the Debian packages (installs them with apt-get as root), builds
 // if dist/ is missing, then boots the kernel lab (User-Mode Linux with IPVS, docs/kernel-lab.md)
 // and runs scripts/demo-guest.mjs inside it; the guest's output streams to this terminal.
+// `npm run demo -- --pair [--moved]`: the director pair instead (scripts/demo-pair-guest.mjs,
+// docs/demo.md "Pair mode"): two heartbeat directors, a crash, the takeover, a connection kept.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** PACKAGES the demo needs on the host (the guest runs the host's binaries through hostfs). */
-const PACKAGES = ['user-mode-linux', 'kmod', 'ipvsadm', 'iproute2', 'nginx-light'];
+const pair = process.argv.includes('--pair');
+const PACKAGES = ['user-mode-linux', 'kmod', 'ipvsadm', 'iproute2', 'nginx-light',
+  // The pair: heartbeat with its resource agents, curl (the LAN's readiness check), and what builds our .deb.
+  ...(pair ? ['heartbeat', 'resource-agents', 'curl', 'dpkg-dev', 'binutils', 'pandoc'] : [])];
 const APT = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${PACKAGES.join(' ')}`;
 
 function fail(msg) {
@@ -38,7 +43,7 @@ if (!isRoot) {
     + 'ldirectord needs CAP_NET_ADMIN for IPVS. Run: sudo npm run demo');
 }
 
-const needed = ['dist/test/lab/lab.js', 'dist/src/cli/main.js', 'dist/test/e2e-support/cli.js'];
+const needed = ['dist/test/lab/lab.js', 'dist/src/cli/main.js', 'dist/test/e2e-support/cli.js', 'dist/test/kernel/e2e/pair-failover.js'];
 if (needed.some((f) => !existsSync(`${root}${f}`))) {
   console.log('demo: building (npm run build)');
   spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
@@ -50,15 +55,22 @@ if (needed.some((f) => !existsSync(`${root}${f}`))) {
 const { runInLab, labUnavailableReason } = await import(`${root}dist/test/lab/lab.js`);
 const why = labUnavailableReason();
 if (why) fail(`the kernel lab cannot run here: ${why}`);
+// The pair installs our Debian package in the guest (test/kernel/cluster/package.ts): build it once.
+const deb = pair ? (await import(`${root}dist/test/lab/deb-package.js`)).ensurePackage(root) : undefined;
+const minutes = pair ? 30 : 5;
 console.log('demo: booting the kernel lab (User-Mode Linux 6.1 with IPVS; about 3 s) ...');
 const r = await runInLab({
-  script: 'exec node scripts/demo-guest.mjs\n',
-  timeoutMs: 5 * 60_000,
+  script: `exec node scripts/${pair ? 'demo-pair-guest' : 'demo-guest'}.mjs\n`,
+  timeoutMs: minutes * 60_000,
   cwd: root,
-  env: { DEMO_TTY: process.stdout.isTTY ? '1' : '0' },
+  ...(pair ? { memMb: 1024 } : {}),
+  env: {
+    DEMO_TTY: process.stdout.isTTY ? '1' : '0',
+    ...(pair ? { LDIRECTORD_DEB: deb, DEMO_PAIR_MODE: process.argv.includes('--moved') ? 'moved' : 'warm' } : {}),
+  },
   onOutput: (s) => process.stdout.write(s),
 });
-if (r.timedOut) fail('the demo timed out after 5 minutes');
+if (r.timedOut) fail(`the demo timed out after ${minutes} minutes`);
 if (r.code !== 0) {
   if (r.code === 125) console.error(r.console.slice(-3000));
   fail(`the demo failed (exit ${r.code}) after ${(r.durationMs / 1000).toFixed(1)} s`);

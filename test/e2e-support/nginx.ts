@@ -25,7 +25,7 @@ export interface NginxOptions {
   readonly workers?: number;
   /** Log every request as `<epoch seconds.ms> <server address>` to <dir>/access.log (benchmarks count checks). */
   readonly accessLog?: boolean;
-  /** Keep idle client connections this long (default 0: one request per connection). */
+  /** Keep idle client connections this long, before their first request too (default 0: one request per connection). */
   readonly keepaliveS?: number;
 }
 
@@ -61,6 +61,9 @@ export function renderNginxConf(dir: string, sites: readonly Site[], workers = 1
       : ['  access_log off;']),
     '  default_type text/plain;',
     `  keepalive_timeout ${keepaliveS};`,
+    // An idle connection that has sent no request yet is closed after client_header_timeout (60 s):
+    // the director pair holds one across a failover, so it gets the same time.
+    ...(keepaliveS > 0 ? [`  client_header_timeout ${keepaliveS};`] : []),
     `  client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;`,
     `  fastcgi_temp_path ${dir}/fastcgi; uwsgi_temp_path ${dir}/uwsgi; scgi_temp_path ${dir}/scgi;`,
     ...servers,

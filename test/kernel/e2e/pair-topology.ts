@@ -116,13 +116,23 @@ export const DIRECTORS: readonly DirectorSpec[] = [
   { name: 'linuxha2', addr: `${NET}.12`, peer: `${NET}.11` },
 ];
 
-/** The seed's ldirectord.cf for `ldirectord::www` (written as /etc/ha.d/www.cf and, for the Perl original, /etc/ha.d/www). */
-export const WWW_CF = [
-  'checktimeout=3', 'checkinterval=2', 'autoreload=no', 'logfile="/var/log/ldirectord.log"', 'quiescent=no', '',
+/** Our `syncdaemon` directive as the pair uses it: master and backup on the shared segment, the pair's own id. */
+export const SYNCDAEMON_LINE = `syncdaemon = both eth0 syncid=${SYNC_ID}`;
+
+/**
+ * wwwCf renders the seed's ldirectord.cf for `ldirectord::www` (written as /etc/ha.d/www and
+ * www.cf; both ldirectords read `www` first), with our `syncdaemon` directive when asked (the
+ * Perl original has none: it would refuse the line). Pure.
+ */
+export function wwwCf(syncdaemon: boolean): string {
+  return [
+  'checktimeout=3', 'checkinterval=2', 'autoreload=no', 'logfile="/var/log/ldirectord.log"', 'quiescent=no',
+  ...(syncdaemon ? [SYNCDAEMON_LINE] : []), '',
   `virtual=${VIP}:80`,
   ...REALS.map((r) => `\treal=${r.addr}:80 gate`),
   '\tservice=http', '\trequest=".testpage"', '\treceive="Test Page"', '\tscheduler=rr', '\tprotocol=tcp', '\tchecktype=negotiate', '',
-].join('\n');
+  ].join('\n');
+}
 
 /** haCf renders ha.cf for one director: ucast to its peer, two nodes, no failback (pure). */
 export function haCf(d: DirectorSpec): string {
@@ -155,25 +165,53 @@ export interface Director {
   hasVip(): boolean;
   /** file reads a file of the director's private tree ('' if absent). */
   file(path: string): string;
-  /** crash takes the link down and kills every process in the director's network namespace. */
-  crash(): void;
+  /** mac is the hardware address of the director's eth0 (what the client's neighbour entry for the VIP names). */
+  mac(): string;
+  /**
+   * crash takes the link down and kills every process in the director's network namespace; it
+   * returns the epoch ms at which the link was down (`ip link set down` had returned): from then
+   * on no packet reaches the director, so a request started later cannot be served through it.
+   */
+  crash(): number;
   /** destroy removes what is left (sync threads, namespace). */
   destroy(): void;
 }
 
 /**
- * startSyncDaemons starts the kernel's connection-sync daemon in a director, master and backup
- * (both directors send what they forward and receive what the other forwards), by hand with
- * ipvsadm: how the Perl original must be run, and how ours is run until its `syncdaemon`
- * directive lands (then this is the one place to switch).
+ * startSyncDaemons starts the kernel's connection-sync daemons in a director by hand with ipvsadm:
+ * `both` for the Perl original, which cannot manage one (each director sends what it forwards
+ * and receives what the other forwards); `backup` is the boot-time backup that docs/director-pair.md
+ * prescribes for ours when ldirectord is a moved resource (the standby runs no ldirectord, yet
+ * must receive; ldirectord's `syncdaemon = both` on the active director keeps it and adds the master).
  */
-export function startSyncDaemons(d: Director, iface = 'eth0', syncid = SYNC_ID): void {
-  d.sh(`ipvsadm --start-daemon master --mcast-interface ${iface} --syncid ${syncid}
-        ipvsadm --start-daemon backup --mcast-interface ${iface} --syncid ${syncid}`);
+export function startSyncDaemons(d: Director, which: 'both' | 'backup' = 'both', iface = 'eth0', syncid = SYNC_ID): void {
+  const states = which === 'both' ? ['master', 'backup'] : ['backup'];
+  d.sh(states.map((s) => `ipvsadm --start-daemon ${s} --mcast-interface ${iface} --syncid ${syncid}`).join('\n'));
+}
+
+/** SyncState is one kernel sync daemon as `ipvsadm -Ln --daemon` lists it. */
+export interface SyncState {
+  readonly state: 'master' | 'backup';
+  readonly iface: string;
+  readonly syncid: number;
+}
+
+/** parseDaemons reads `ipvsadm -Ln --daemon` (`master sync daemon (mcast=eth0, syncid=13, ...)`; pure). */
+export function parseDaemons(text: string): SyncState[] {
+  const out: SyncState[] = [];
+  for (const m of text.matchAll(/^(master|backup) sync daemon \(mcast=([^,\s]+), syncid=(\d+)/gm)) {
+    out.push({ state: m[1] as 'master' | 'backup', iface: m[2]!, syncid: Number(m[3]) });
+  }
+  return out;
+}
+
+/** syncDaemons lists the sync daemons the director's kernel runs. */
+export function syncDaemons(d: Director): SyncState[] {
+  return parseDaemons(d.sh('ipvsadm -Ln --daemon'));
 }
 
 /** startDirector creates the director's namespaces and private tree and writes its heartbeat config. */
-export async function startDirector(spec: DirectorSpec, mode: PairMode = 'moved'): Promise<Director> {
+export async function startDirector(spec: DirectorSpec, mode: PairMode = 'moved', wwwConfig = wwwCf(false)): Promise<Director> {
   const ns = `pd-${spec.name}`;
   quiet(`ip netns del ${ns}`);
   addHost(ns, spec.addr);
@@ -205,8 +243,8 @@ export async function startDirector(spec: DirectorSpec, mode: PairMode = 'moved'
   write('/etc/ha.d/ha.cf', haCf(spec));
   write('/etc/ha.d/authkeys', 'auth 1\n1 crc\n', '600');
   write('/etc/ha.d/haresources', haresources(mode));
-  write('/etc/ha.d/www.cf', WWW_CF);
-  write('/etc/ha.d/www', WWW_CF);
+  write('/etc/ha.d/www.cf', wwwConfig);
+  write('/etc/ha.d/www', wwwConfig);
   let crashed = false;
   const d: Director = {
     spec,
@@ -214,13 +252,16 @@ export async function startDirector(spec: DirectorSpec, mode: PairMode = 'moved'
     table: () => parseIpvsadmList(run(['ip', 'netns', 'exec', ns, 'ipvsadm', '-Ln'])),
     hasVip: () => run(['ip', '-n', ns, '-4', 'addr', 'show', 'dev', 'eth0']).includes(`inet ${VIP}/`),
     file: (path) => { try { return readFileSync(`/proc/${pid}/root${path}`, 'utf8'); } catch { return ''; } },
+    mac: () => run(['ip', '-n', ns, 'link', 'show', 'dev', 'eth0']).match(/link\/ether ([0-9a-f:]+)/)?.[1] ?? '',
     crash() {
       crashed = true;
       sh(`ip link set pv-${ns} down`);
+      const downAt = Date.now();
       // Every process, heartbeat's children and the daemon included; the holder last (its mounts go with it).
       for (const p of run(['ip', 'netns', 'pids', ns]).split('\n').filter(Boolean).map(Number)) {
         if (p !== pid) { try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } }
       }
+      return downAt;
     },
     destroy() {
       if (!crashed) d.crash();
@@ -257,6 +298,8 @@ export function startLdirectord(d: Director): void {
 /** Sample is one line of the pair client. */
 export interface ClientLine {
   readonly kind: 'fresh' | 'long';
+  /** long: the connection's name (`open NAME`); fresh: ''. */
+  readonly name: string;
   readonly t: number;
   readonly ok: boolean;
   /** long: the client's local port. */
@@ -267,16 +310,17 @@ export interface ClientLine {
 /** parseClientLine parses one `fresh|long ...` line of pair-client (pure; undefined for anything else). */
 export function parseClientLine(line: string): ClientLine | undefined {
   const f = /^fresh (\d+) ([01]) (.*)$/.exec(line);
-  if (f) return { kind: 'fresh', t: Number(f[1]), ok: f[2] === '1', port: 0, text: f[3]! };
-  const l = /^long (\d+) ([01]) (\d+) (.*)$/.exec(line);
-  if (l) return { kind: 'long', t: Number(l[1]), ok: l[2] === '1', port: Number(l[3]), text: l[4]! };
+  if (f) return { kind: 'fresh', name: '', t: Number(f[1]), ok: f[2] === '1', port: 0, text: f[3]! };
+  const l = /^long (\S+) (\d+) ([01]) (\d+) (.*)$/.exec(line);
+  if (l) return { kind: 'long', name: l[1]!, t: Number(l[2]), ok: l[3] === '1', port: Number(l[4]), text: l[5]! };
   return undefined;
 }
 
 /** PairClient is the running client. */
 export interface PairClient {
   readonly lines: ClientLine[];
-  send(cmd: 'open' | 'probe'): void;
+  /** open (connect and request), connect (no data) or probe the long-lived connection `name`. */
+  send(cmd: 'open' | 'connect' | 'probe', name: string): void;
   stop(): Promise<void>;
 }
 
@@ -302,7 +346,7 @@ export function startClient(): PairClient {
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
   return {
     lines,
-    send: (cmd) => { child.stdin.write(`${cmd}\n`); },
+    send: (cmd, name) => { child.stdin.write(`${cmd} ${name}\n`); },
     async stop() { child.stdin.end('stop\n'); const t = setTimeout(() => child.kill('SIGKILL'), 30_000); await exited; clearTimeout(t); },
   };
 }
@@ -310,6 +354,11 @@ export function startClient(): PairClient {
 /** flushClientArp forgets the client's neighbours (a new pair of directors has new MACs). */
 export function flushClientArp(): void {
   quiet(`ip -n ${CLIENT_NS} neigh flush dev eth0`);
+}
+
+/** clientNeighbour is the client's neighbour entry for the VIP (`10.7.0.100 dev eth0 lladdr .. REACHABLE`, '' if none). */
+export function clientNeighbour(): string {
+  try { return run(['ip', '-n', CLIENT_NS, 'neigh', 'show', VIP]).trim(); } catch { return ''; }
 }
 
 /** connOf says whether a director's connection table (ipvsadm -Lcn) holds the client's connection from `port`. */
