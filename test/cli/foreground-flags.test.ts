@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_DAEMON_NODE_FLAGS, daemonExecArgv } from '../../src/cli/daemon-flags.js';
-import { alive, BASIC, BIN, Sandbox, waitFor } from './helpers.js';
+import { BASIC, BIN, Sandbox, waitFor } from './helpers.js';
 
 test('bin/ldirectord\'s shebang carries exactly the default daemon flags', () => {
   const first = readFileSync(BIN, 'utf8').split('\n')[0]!;
@@ -42,8 +42,9 @@ test('-d run as a command: the foreground daemon runs with the default V8 flags'
       assert.deepEqual(argv.slice(1, script), [...DEFAULT_DAEMON_NODE_FLAGS]);
       assert.deepEqual(argv.slice(script, script + 4), [BIN, '-d', 'www', 'start']);
     } finally {
+      const exited = new Promise((resolve) => { if (child.exitCode !== null || child.signalCode !== null) resolve(undefined); else child.once('exit', resolve); });
       child.kill('SIGTERM');
-      await waitFor(() => child.exitCode !== null || child.signalCode !== null || !alive(child.pid!));
+      await exited;
     }
     assert.equal(child.exitCode, 0, err);
   } finally { sb.cleanup(); }
