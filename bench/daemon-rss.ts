@@ -10,7 +10,8 @@
  * Per system and repeat: start, wait `--settle` s, then over `--steady` s the CPU seconds and the
  * RSS of the process tree (max of 1 s samples) and the checks counted by nginx's access log.
  *   node dist/bench/daemon-rss.js [--services 10] [--reals 20]
- *                                 [--node-flags 'none|default|--max-semi-space-size=1']
+ *                                 [--node-flags 'none|default|--max-semi-space-size=1|default MALLOC_ARENA_MAX=2']
+ *   (a variant's NAME=value words are environment variables of the daemon, the rest node flags)
  *                                 [--repeats 3] [--settle 5] [--steady 20] [--json out.json]
  */
 import { spawnSync } from 'node:child_process';
@@ -42,9 +43,23 @@ const log = (s: string): void => console.log(`[${new Date().toISOString().slice(
 
 interface System { readonly name: string; start(): Promise<number[]>; stop(): Promise<void> }
 
+/**
+ * variantEnv: a variant is node flags for LDIRECTORD_NODE_FLAGS ('none' = no flags, 'default' =
+ * the shipped ones), plus any NAME=value words, which go into the daemon's environment instead
+ * (MALLOC_ARENA_MAX=2, UV_THREADPOOL_SIZE=1: read by glibc and libuv, not by node's flag parser).
+ */
+export function variantEnv(variant: string): Record<string, string> {
+  const words = variant.split(/\s+/).filter((w) => w !== '');
+  const envWords = words.filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w));
+  const flags = words.filter((w) => !envWords.includes(w));
+  const env: Record<string, string> = Object.fromEntries(envWords.map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]));
+  if (flags.length === 1 && flags[0] === 'default') return env;
+  return { ...env, LDIRECTORD_NODE_FLAGS: flags.length === 1 && flags[0] === 'none' ? '' : flags.join(' ') };
+}
+
 function ours(variant: string): System {
   const conf = join(DIR, 'ours');
-  const env = { confDir: conf, pidDir: conf, extra: { LDIRECTORD_ENGINE: 'memory', ...(variant === 'default' ? {} : { LDIRECTORD_NODE_FLAGS: variant === 'none' ? '' : variant }) } };
+  const env = { confDir: conf, pidDir: conf, extra: { LDIRECTORD_ENGINE: 'memory', ...variantEnv(variant) } };
   return {
     name: VARIANTS.length > 1 || variant !== 'default' ? `ours ${variant}` : 'ours',
     async start() {

@@ -158,8 +158,11 @@ export const IpvsRequests = {
   getDaemons: (): IpvsRequest => dump(IpvsCmd.GET_DAEMON),
 } as const;
 
-/** frameRequest adds the netlink headers: REQUEST|ACK for commands, REQUEST|DUMP for dumps. */
-export function frameRequest(req: IpvsRequest, h: { family: number; seq: number; pid?: number }): Buffer {
-  const flags = NlmF.REQUEST | (req.dump ? NlmF.DUMP : NlmF.ACK);
+/**
+ * frameRequest adds the netlink headers: REQUEST|ACK for commands, REQUEST|DUMP for dumps;
+ * `quiet` leaves ACK out (the transport sets it on the last message of a datagram).
+ */
+export function frameRequest(req: IpvsRequest, h: { family: number; seq: number; pid?: number; quiet?: boolean }): Buffer {
+  const flags = NlmF.REQUEST | (req.dump ? NlmF.DUMP : h.quiet ? 0 : NlmF.ACK);
   return encodeGenl({ family: h.family, flags, seq: h.seq, pid: h.pid ?? 0, cmd: req.cmd, version: IPVS_GENL_VERSION }, req.attrs);
 }

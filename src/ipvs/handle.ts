@@ -23,12 +23,18 @@ import { hostPort } from '../util/address.js';
 export interface OpenIpvsOptions {
   /** Stall deadline per request: no reply progress for this long fails it (default 5000 ms). */
   readonly timeoutMs?: number;
-  /** Max replies in flight (default 128; capped by the granted SO_RCVBUF / 2048). */
+  /** Max replies in flight (default 256; capped by the granted SO_RCVBUF / 2048: 208 with the default rmem_max). */
   readonly window?: number;
   /** SO_RCVBUF to ask for (default 4 MiB; the kernel caps it at net.core.rmem_max). */
   readonly rcvbuf?: number;
   /** Max jobs queued behind the running one before LD_ERR_NETLINK_BUSY (default 10000). */
   readonly maxQueue?: number;
+  /**
+   * apply() frames its writes without NLM_F_ACK but for the last of each datagram (default true):
+   * one reply to read per datagram instead of one per write (failures are still answered one by
+   * one). false: every write asks for its own ACK.
+   */
+  readonly quietWrites?: boolean;
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly socketFactory?: RawSocketFactory;
@@ -41,7 +47,7 @@ export const IPVS_PERMISSION_MESSAGE = 'IPVS needs CAP_NET_ADMIN (run as root)';
 /** openIpvs opens a netlink socket, resolves the IPVS family and verifies access. */
 export async function openIpvs(opts: OpenIpvsOptions = {}): Promise<NetlinkIpvs> {
   const transport = new NetlinkTransport({
-    timeoutMs: opts.timeoutMs ?? 5000, window: opts.window ?? 128, rcvbuf: opts.rcvbuf ?? 4 * 1024 * 1024,
+    timeoutMs: opts.timeoutMs ?? 5000, window: opts.window ?? 256, rcvbuf: opts.rcvbuf ?? 4 * 1024 * 1024,
     maxQueue: opts.maxQueue ?? 10000, logger: opts.logger ?? nullLogger, clock: opts.clock ?? systemClock(),
     socketFactory: opts.socketFactory ?? netlinkPackageSocket,
   });
@@ -52,7 +58,7 @@ export async function openIpvs(opts: OpenIpvsOptions = {}): Promise<NetlinkIpvs>
         new Attrs().str(CtrlAttr.FAMILY_NAME, IPVS_GENL_NAME)),
     }]);
     const family = familyId(r!);
-    const handle = new NetlinkIpvs(transport, family);
+    const handle = new NetlinkIpvs(transport, family, opts.quietWrites ?? true);
     await handle.info().catch((e: unknown) => {
       throw isPermission(e) ? new LdError('LD_ERR_IPVS_PERMISSION', IPVS_PERMISSION_MESSAGE, { cause: e }) : e;
     });
@@ -91,7 +97,7 @@ const describeOp = (op: IpvsOp): string =>
 export class NetlinkIpvs implements IpvsHandle {
   private writeCount = 0;
 
-  constructor(private readonly transport: NetlinkTransport, readonly familyId: number) {}
+  constructor(private readonly transport: NetlinkTransport, readonly familyId: number, private readonly quietWrites = true) {}
 
   get writes(): number { return this.writeCount; }
   /** window is the effective bound on replies in flight (after the SO_RCVBUF cap). */
@@ -117,7 +123,7 @@ export class NetlinkIpvs implements IpvsHandle {
       try {
         const req = encodeOp(op);
         sent.push({ index, req });
-        reqs.push(this.write(req));
+        reqs.push(this.write(req, true, this.quietWrites));
       } catch (e) {
         // Input the kernel would refuse (bad address text...) fails here, without a round trip.
         results[index] = { ok: false, error: e instanceof LdError ? e : new LdError('LD_ERR_IPVS_INVALID', String(e)) };
@@ -145,8 +151,9 @@ export class NetlinkIpvs implements IpvsHandle {
 
   async close(): Promise<void> { this.transport.close(); }
 
-  private write(req: IpvsRequest, counted = true): NlRequest {
-    return { dump: req.dump, build: (seq) => { if (counted) this.writeCount++; return frameRequest(req, { family: this.familyId, seq }); } };
+  /** write frames one request; `quiet` (apply's batches): no ACK asked unless last in its datagram. */
+  private write(req: IpvsRequest, counted = true, quiet = false): NlRequest {
+    return { dump: req.dump, quiet, build: (seq) => { if (counted) this.writeCount++; return frameRequest(req, { family: this.familyId, seq, quiet }); } };
   }
 
   /** one runs a single request and throws its typed error. */

@@ -3,6 +3,11 @@
  * seq. It is where the `netlink` package's abort hazards are fenced off (docs/ipvs.md):
  *  - replies in flight never exceed `window` (sized from the granted SO_RCVBUF), so the kernel
  *    never overruns the receive queue (ENOBUFS sets sk_err -> EPOLLERR -> abort in the addon);
+ *  - quiet writes (NlRequest.quiet) are framed without NLM_F_ACK and the transport sets it on the
+ *    last message of each datagram: the kernel runs a datagram's messages in order inside sendmsg
+ *    and answers every failure whatever the flags, so the last message's reply closes the group and
+ *    a datagram of N successful writes costs one reply to read instead of N (the window still counts
+ *    one possible reply per message: all of them may fail);
  *  - a dump runs alone on the socket, and only one job (batch or dump) runs at a time;
  *  - waiters are registered before send (ACKs can beat the send callback);
  *  - every job has a stall deadline: no reply progress within timeoutMs fails what is pending
@@ -18,8 +23,12 @@ import type { Logger } from '../util/log.js';
 import { decodeMessages, type NlMessage } from './netlink.js';
 import type { RawSocket, RawSocketFactory } from './rawsocket.js';
 
-/** NlRequest is one message to send; `build` frames it with the seq the transport picks. */
-export interface NlRequest { readonly build: (seq: number) => Buffer; readonly dump: boolean }
+/**
+ * NlRequest is one message to send; `build` frames it with the seq the transport picks. `quiet`:
+ * a write framed without NLM_F_ACK (no reply when it succeeds); the transport asks for the ACK on
+ * the last message of each datagram.
+ */
+export interface NlRequest { readonly build: (seq: number) => Buffer; readonly dump: boolean; readonly quiet?: boolean }
 export type NlData = Extract<NlMessage, { kind: 'data' }>;
 /** NlResult: the data messages of a success, the kernel's errno, or a transport failure. */
 export type NlResult =
@@ -43,8 +52,12 @@ const REPLY_COST = 2048;
 const DEFAULT_RCVBUF = 212992;
 /** Well under SO_SNDBUF (212992) and the 1024-iovec/EMSGSIZE limits seen with the package. */
 const MAX_DATAGRAM = 65536;
+/** nlmsg_flags sits at byte 6 of the header; NLM_F_ACK asks the kernel to acknowledge a success. */
+const FLAGS_OFFSET = 6;
+const NLM_F_ACK = 0x4;
 
-interface Waiter { readonly seq: number; readonly index: number; readonly dump: boolean; readonly messages: NlData[] }
+/** Waiter is one request in flight; `quiet` lists the quiet writes of its datagram its final reply settles. */
+interface Waiter { readonly seq: number; readonly index: number; readonly dump: boolean; readonly messages: NlData[]; quiet?: Waiter[] }
 interface Job {
   readonly reqs: readonly NlRequest[];
   readonly results: NlResult[];
@@ -154,6 +167,7 @@ export class NetlinkTransport {
       if (first.dump ? this.pending.size > 0 : room < Math.min(chunkMax, job.reqs.length - job.next)) break;
       const chunk: Waiter[] = [];
       const bufs: Buffer[] = [];
+      const quiet: Waiter[] = [];
       let bytes = 0;
       while (job.next < job.reqs.length && chunk.length < Math.min(room, chunkMax)) {
         const req = job.reqs[job.next]!;
@@ -161,11 +175,21 @@ export class NetlinkTransport {
         const seq = this.nextSeq();
         const buf = req.build(seq);
         if (chunk.length > 0 && bytes + buf.length > MAX_DATAGRAM) break;
-        chunk.push({ seq, index: job.next, dump: req.dump, messages: [] });
+        const w: Waiter = { seq, index: job.next, dump: req.dump, messages: [] };
+        chunk.push(w);
+        if (req.quiet) quiet.push(w);
         bufs.push(buf);
         bytes += buf.length;
         job.next++;
         if (req.dump) break;
+      }
+      const last = bufs[bufs.length - 1]!;
+      if (quiet.length > 0) {
+        // The last message's reply (ACK or error) is queued after every reply of the messages
+        // before it, so when it is read the quiet writes without an error reply have succeeded.
+        last.writeUInt16LE(last.readUInt16LE(FLAGS_OFFSET) | NLM_F_ACK, FLAGS_OFFSET);
+        const closer = chunk[chunk.length - 1]!;
+        closer.quiet = quiet.filter((w) => w !== closer);
       }
       this.send(this.sock, chunk, Buffer.concat(bufs, bytes));
     }
@@ -205,9 +229,12 @@ export class NetlinkTransport {
   }
 
   private finish(w: Waiter, r: NlResult): void {
-    this.pending.delete(w.seq);
+    if (!this.pending.delete(w.seq)) return;
     if (w.dump) this.dumpInFlight = false;
     if (this.job) this.job.results[w.index] = r;
+    // A kernel reply closes its datagram: quiet writes still pending got no error, so they landed.
+    // (A transport failure closes them too, but each with the failure: see fail().)
+    if (w.quiet && (r.ok || r.errno !== undefined)) for (const q of w.quiet) this.finish(q, { ok: true, messages: q.messages });
   }
 
   private onSocketError(e: Error): void {

@@ -31,6 +31,9 @@ export const u16 = (v: number): Buffer => { const b = Buffer.alloc(2); b.writeUI
 export const u32 = (v: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32LE(v); return b; };
 
 export const IPVS_FAMILY = 28;
+const ACK_FLAG = 0x4;
+/** isPlainAck: one NLMSG_ERROR with errno 0 (a success acknowledgement). */
+const isPlainAck = (b: Buffer): boolean => b.length >= 20 && b.readUInt16LE(4) === 2 && b.readInt32LE(16) === 0 && b.readUInt32LE(0) === b.length;
 
 /** defaultRespond answers the controller lookup and GET_INFO like a kernel with IPVS, and ACKs the rest. */
 export function kernelLike(r: FakeRequest): FakeReply {
@@ -56,6 +59,8 @@ export class FakeNetlink {
   maxInFlight = 0;
   /** violations of "a dump runs alone" seen by the fake. */
   dumpOverlaps = 0;
+  /** reply datagrams queued for the driver to read (one recvmsg each in the kernel). */
+  replyDatagrams = 0;
   private events: RawSocketEvents | undefined;
   private open = false;
   private readonly outstanding = new Map<number, FakeRequest>();
@@ -103,8 +108,14 @@ export class FakeNetlink {
     for (const r of reqs) {
       const rep = this.respond(r);
       if (rep === 'drop') continue;
-      replies.push(...rep);
+      // As the kernel (netlink_rcv_skb): a success is acknowledged only when NLM_F_ACK asks for
+      // it; an error always is. A request answered with nothing is done once sendmsg returns.
+      const sent = r.flags & (ACK_FLAG | 0x300) ? rep : rep.filter((b) => !isPlainAck(b));
+      if (sent.length === 0) this.outstanding.delete(r.seq);
+      replies.push(...sent);
     }
+    this.inFlight = this.outstanding.size;
+    this.replyDatagrams += replies.length;
     const deliver = (): void => {
       for (const b of replies) {
         if (!this.open) return;

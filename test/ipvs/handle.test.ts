@@ -12,8 +12,8 @@ const key: ServiceKey = { family: 4, protocol: 'tcp', address: '10.0.0.1', port:
 const addDest = (i: number): IpvsOp => ({
   op: 'addDest', key, dest: { address: `10.1.${i >> 8}.${i & 255}`, port: 80, forward: 'route', weight: 1, upperThreshold: 0, lowerThreshold: 0 },
 });
-const open = (fake: FakeNetlink, o: { timeoutMs?: number; window?: number } = {}): Promise<NetlinkIpvs> =>
-  openIpvs({ socketFactory: fake.factory, timeoutMs: o.timeoutMs ?? 2000, window: o.window ?? 128 });
+const open = (fake: FakeNetlink, o: { timeoutMs?: number; window?: number; quietWrites?: boolean } = {}): Promise<NetlinkIpvs> =>
+  openIpvs({ socketFactory: fake.factory, timeoutMs: o.timeoutMs ?? 2000, window: o.window ?? 128, quietWrites: o.quietWrites ?? true });
 
 test('family IPVS not found -> LD_ERR_IPVS_UNAVAILABLE with the modprobe hint; socket closed', async () => {
   const fake = new FakeNetlink();
@@ -115,8 +115,9 @@ test('a dump error (NLMSG_ERROR or DONE with errno) is thrown typed', async () =
 });
 
 test('one lost reply -> LD_ERR_NETLINK_TIMEOUT for that op only; the socket is replaced', async () => {
+  // Every write asks for its ACK here, so one lost reply concerns one op (quiet writes: below).
   const fake = new FakeNetlink();
-  const h = await open(fake, { timeoutMs: 150, window: 8 });
+  const h = await open(fake, { timeoutMs: 150, window: 8, quietWrites: false });
   let n = 0;
   fake.respond = (r) => (n++ === 10 ? 'drop' : [ack(r)]);
   const res = await h.apply(Array.from({ length: 40 }, (_, i) => addDest(i)));
@@ -130,7 +131,7 @@ test('one lost reply -> LD_ERR_NETLINK_TIMEOUT for that op only; the socket is r
 
 test('a kernel that stops answering -> pending and unsent ops time out; nothing more is pushed', async () => {
   const fake = new FakeNetlink();
-  const h = await open(fake, { timeoutMs: 150, window: 8 });
+  const h = await open(fake, { timeoutMs: 150, window: 8, quietWrites: false });
   let n = 0;
   fake.respond = (r) => (n++ >= 10 ? 'drop' : [ack(r)]);
   const res = await h.apply(Array.from({ length: 40 }, (_, i) => addDest(i)));

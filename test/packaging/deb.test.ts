@@ -20,6 +20,7 @@ const ALLOWED: Record<string, string> = {
   'bogus-mail-host': 'the default Maintainer is a placeholder; a distributor sets DEBFULLNAME and DEBEMAIL when building',
   'bogus-mail-host-in-debian-changelog': 'the same placeholder address in the generated changelog',
   'groff-message': 'the man pages keep the docs\' wide tables; groff warns that it cannot justify a line inside a narrow cell (the text is all there)',
+  'unusual-interpreter': 'bin/ldirectord starts with `#!/usr/bin/env -S node <the daemon\'s V8 flags>` so that a foreground daemon (a systemd unit\'s ExecStart, -d) runs with them; lintian takes "-S" for the interpreter (coreutils env splits the line, Debian >= 10)',
 };
 
 test('the file name and the control fields', () => {
