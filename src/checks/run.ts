@@ -14,8 +14,6 @@ import { CHECK_FINISHED, CheckTimeout, GRACE_MS, TimeLimit, budgetMs, clockOf, i
 /** GRACE_MS is how long past the deadline a checker gets to honour the abort (lib/time-limit.ts). */
 export { GRACE_MS };
 
-/** deadlineMs is the total time a check may take (see budgetMs). */
-export const deadlineMs = budgetMs;
 
 /** CheckTables is the shape of the registry, so tests can run the framework over fake checkers. */
 export interface CheckTables {

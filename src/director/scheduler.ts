@@ -72,9 +72,6 @@ interface Probe {
   startedAt: number;
 }
 
-/** budgetMs is a check's time budget: the checks' own rule (ping: checkCount attempts). */
-export { budgetMs };
-
 /** GRID_MS is the spacing of the slots first runs are spread on (see add). */
 export const GRID_MS = 50;
 

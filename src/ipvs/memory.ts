@@ -13,7 +13,6 @@ import type {
 import { normAddr } from '../util/address.js';
 import { serviceKeyString } from './key.js';
 
-export { serviceKeyString };
 
 const HASHED = 0x2;
 
