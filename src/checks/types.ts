@@ -84,9 +84,9 @@ export interface CheckContext {
   readonly clock?: CheckClock;
   /**
    * The check's one time limit (lib/time-limit.ts). A caller that passes it owns it: it aborts
-   * `signal` with a TimeoutError at the limit (the director's scheduler does, from its one timer
-   * heap, with the start reading its batch shares), and no timer is armed below it. Without
-   * one, runCheck makes it on `clock` and passes it to the check.
+   * `signal` with a CheckTimeout at the limit and keeps the grace after it (the director's
+   * scheduler does, from its one timer heap, with the start reading its batch shares), and no
+   * timer is armed below it. Without one, runCheck makes it on `clock` and passes it to the check.
    */
   readonly limit?: TimeLimit;
 }

@@ -4,7 +4,7 @@
  */
 import { closeSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { formatDiagnostic } from '../config/model.js';
+import { configError } from '../config/model.js';
 import type { Readiness } from '../daemon/daemon.js';
 import { SwitchableLogger } from '../daemon/logger.js';
 import { pidFilePath } from '../daemon/pidfile.js';
@@ -75,7 +75,7 @@ async function startChild(deps: CliDeps): Promise<void> {
   const name = args.config === undefined ? 'ldirectord' : basename(args.config);
 
   const result = await deps.configApi.loadConfig(configPath, { name });
-  if (!result.ok) return fail(result.diagnostics.map(formatDiagnostic).join('\n'), 2);
+  if (!result.ok) return fail(configError(result.diagnostics).message, 2);
   const config = result.config;
   const open = loggerOpener(deps, settings, false, name);
   let logger: SwitchableLogger;

@@ -1,10 +1,10 @@
 /** The CLI side of the control socket: one request line out, one reply line back. */
 import { connect } from 'node:net';
 import type { ControlReply, ControlRequest } from '../daemon/control.js';
-import { LdError } from '../util/errors.js';
+import { ControlError } from '../util/errors.js';
 
 /** NoDaemon: nothing listens on the socket (absent, or left by a dead daemon). */
-export class NoDaemon extends LdError {
+export class NoDaemon extends ControlError {
   constructor(path: string, readonly reason: string) {
     super('LD_ERR_CONTROL', `no daemon answers on ${path} (${reason})`);
   }
@@ -22,24 +22,24 @@ export function controlRequest(path: string, req: ControlRequest, timeoutMs: num
     let connected = false;
     sock.setTimeout(timeoutMs, () => {
       sock.destroy();
-      reject(new LdError('LD_ERR_CONTROL', `the daemon did not answer on ${path} within ${timeoutMs / 1000} s`));
+      reject(new ControlError('LD_ERR_CONTROL', `the daemon did not answer on ${path} within ${timeoutMs / 1000} s`));
     });
     sock.on('connect', () => { connected = true; sock.write(`${JSON.stringify(req)}\n`); });
     sock.on('data', (b: Buffer) => {
       size += b.length;
-      if (size > MAX_REPLY_BYTES) { sock.destroy(); reject(new LdError('LD_ERR_CONTROL', 'reply too long')); return; }
+      if (size > MAX_REPLY_BYTES) { sock.destroy(); reject(new ControlError('LD_ERR_CONTROL', 'reply too long')); return; }
       chunks.push(b);
     });
     sock.on('error', (e: NodeJS.ErrnoException) => {
       if (!connected && (e.code === 'ENOENT' || e.code === 'ECONNREFUSED' || e.code === 'ENOTSOCK')) reject(new NoDaemon(path, e.code));
-      else reject(new LdError('LD_ERR_CONTROL', `control socket ${path}: ${e.code ?? e.message}`));
+      else reject(new ControlError('LD_ERR_CONTROL', `control socket ${path}: ${e.code ?? e.message}`));
     });
     sock.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8').trim();
       try {
         resolve(JSON.parse(text) as ControlReply);
       } catch {
-        reject(new LdError('LD_ERR_CONTROL', `unreadable reply on ${path}`));
+        reject(new ControlError('LD_ERR_CONTROL', `unreadable reply on ${path}`));
       }
     });
   });

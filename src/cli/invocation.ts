@@ -6,7 +6,7 @@
  * (and never delete it), so the OCF agent still gets 0/1/3 and can stop the daemon.
  */
 import { basename } from 'node:path';
-import { formatDiagnostic, type Config } from '../config/model.js';
+import { configError, formatDiagnostic, type Config } from '../config/model.js';
 import type { Clock } from '../util/clock.js';
 import { isLdError } from '../util/errors.js';
 import type { EngineFactory } from '../daemon/engine.js';
@@ -90,7 +90,7 @@ export async function prepare(args: RunArgs, deps: CliDeps, beforeLoad?: (pidFil
       for (const w of result.warnings) io.stderr(`${formatDiagnostic(w)}\n`);
     }
   } else {
-    for (const d of result.diagnostics) io.stderr(`${formatDiagnostic(d)}\n`);
+    io.stderr(`${configError(result.diagnostics).message}\n`);
     if (!ACTIONS_WITHOUT_CONFIG.has(args.action)) return { ok: false, code: 2 };
     io.stderr(`Config file ${configPath} has errors: ${args.action} goes on from the pid file alone\n`);
   }

@@ -4,7 +4,6 @@
  */
 import { packageVersion } from '../util/version.js';
 
-export { packageVersion };
 
 /** ORIGINAL_VERSION is the original's $VERSION_STR (L834), which scripts may grep for. */
 export const ORIGINAL_VERSION = 'Linux Director v1.186-ha';

@@ -7,6 +7,7 @@
  */
 import type { MetricsListen } from './metrics-directive.js';
 import type { SyncDaemonSpec } from './syncdaemon-directive.js';
+import { ConfigError } from '../util/errors.js';
 
 export type { SyncDaemonSpec };
 
@@ -182,3 +183,12 @@ export function formatDiagnostic(d: Diagnostic): string {
 export type LoadResult =
   | { readonly ok: true; readonly config: Config; readonly warnings: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
+
+/**
+ * configError is the error of a config that did not load: every diagnostic (file, line) and, as
+ * its message, their lines as `configtest` prints them. The CLI reports it (configtest, start's
+ * daemon child); a reload that fails logs it and keeps the running config.
+ */
+export function configError(diagnostics: readonly Diagnostic[]): ConfigError<Diagnostic> {
+  return new ConfigError(diagnostics.map(formatDiagnostic).join('\n'), diagnostics);
+}

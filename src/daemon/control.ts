@@ -7,7 +7,7 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../util/log.js';
-import { isLdError, LdError } from '../util/errors.js';
+import { ControlError, isLdError } from '../util/errors.js';
 
 /** ControlRequest is what the CLI sends. */
 export type ControlRequest =
@@ -103,8 +103,8 @@ export async function serveControl(path: string, handler: ControlHandler, logger
   let st;
   try { st = lstatSync(path); } catch { st = undefined; }
   if (st) {
-    if (!st.isSocket()) throw new LdError('LD_ERR_CONTROL', `Refusing to replace ${path}: not a socket`);
-    if (await alive(path)) throw new LdError('LD_ERR_CONTROL', `Control socket ${path} is in use by another daemon`);
+    if (!st.isSocket()) throw new ControlError('LD_ERR_CONTROL', `Refusing to replace ${path}: not a socket`);
+    if (await alive(path)) throw new ControlError('LD_ERR_CONTROL', `Control socket ${path} is in use by another daemon`);
     unlinkSync(path);
   }
   const server: Server = createServer((sock) => serveOne(sock, handler, logger));

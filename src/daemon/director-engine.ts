@@ -18,7 +18,7 @@ import { drainFileStore } from './drain-file.js';
 import { metricsEndpoint } from './metrics-endpoint.js';
 import { CheckHistogram } from '../director/metrics.js';
 import { packageVersion } from '../util/version.js';
-import { LdError } from '../util/errors.js';
+import { DaemonError } from '../util/errors.js';
 
 /** WiredEngine is the Engine plus the running director, for status and metrics. */
 export interface WiredEngine extends Engine {
@@ -62,7 +62,7 @@ export function directorEngineFactory(
         await metrics.sync(config.global.metrics);
       },
       async reload(next: Config) {
-        if (!director) throw new LdError('LD_ERR_DAEMON', 'engine not started');
+        if (!director) throw new DaemonError('LD_ERR_DAEMON', 'engine not started');
         await preloadChecks(checksUsedBy(next));
         try {
           await director.reload(next);

@@ -7,7 +7,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, w
 import { basename, dirname, join } from 'node:path';
 import { decodeDrains, encodeDrains, type DrainRecord } from '../director/drain.js';
 import type { DrainStore } from '../director/types.js';
-import { LdError } from '../util/errors.js';
+import { DaemonError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 
 /** drainFilePath names the state file of a config. */
@@ -29,7 +29,7 @@ export function writeAtomic(path: string, text: string): void {
     renameSync(tmp, path);
   } catch (e) {
     try { unlinkSync(tmp); } catch { /* not created */ }
-    throw new LdError('LD_ERR_STATE', `Can not write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+    throw new DaemonError('LD_ERR_STATE', `Can not write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
 }
 
@@ -60,7 +60,7 @@ export function drainFileStore(path: string, logger: Logger): DrainStore {
     async save(records) {
       if (records.length > 0) { writeAtomic(path, encodeDrains(records)); return; }
       try { unlinkSync(path); } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new LdError('LD_ERR_STATE', `Can not remove ${path}: ${(e as Error).message}`);
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new DaemonError('LD_ERR_STATE', `Can not remove ${path}: ${(e as Error).message}`);
       }
     },
   };

@@ -7,7 +7,7 @@
 import type { Config } from '../config/model.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
-import { LdError } from '../util/errors.js';
+import { DaemonError } from '../util/errors.js';
 
 /** Engine is what the daemon drives: one start, any number of reloads, one stop. */
 export interface Engine {
@@ -69,7 +69,7 @@ export function lazyEngineFactory(load: () => Promise<EngineFactory>): EngineFac
         await inner.start();
       },
       async reload(next) {
-        if (!inner) throw new LdError('LD_ERR_DAEMON', 'engine not started');
+        if (!inner) throw new DaemonError('LD_ERR_DAEMON', 'engine not started');
         await inner.reload(next);
       },
       async stop() {

@@ -8,7 +8,7 @@
  * to get the same property.
  */
 import { appendFailure, appendNoFollowSync } from '../util/append-no-follow.js';
-import { LdError } from '../util/errors.js';
+import { DaemonError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
 import type { ClosableLogger } from './logger.js';
 import { ctime } from '../util/ctime.js';
@@ -32,7 +32,7 @@ export function openFileLogger(opts: FileLogOptions): ClosableLogger {
     // Never through a symlink (a dangling one would create its target): O_NOFOLLOW.
     appendNoFollowSync(opts.path, '');
   } catch (e) {
-    throw new LdError('LD_ERR_LOGFILE', `Can not open logfile ${opts.path}: ${appendFailure(e)}`, { cause: e });
+    throw new DaemonError('LD_ERR_LOGFILE', `Can not open logfile ${opts.path}: ${appendFailure(e)}`, { cause: e });
   }
   const write = (msg: string): void => {
     const line = `[${ctime(opts.clock.now())}|${opts.name}|${opts.pid}] ${msg}\n`;

@@ -8,7 +8,7 @@
  * picked up by the next message without any reconnect logic.
  */
 import { statSync } from 'node:fs';
-import { LdError } from '../util/errors.js';
+import { DaemonError } from '../util/errors.js';
 import type { Clock } from '../util/clock.js';
 import type { ClosableLogger } from './logger.js';
 import { syslogTime } from '../util/ctime.js';
@@ -41,19 +41,19 @@ export interface SyslogOptions {
 export async function openSyslogLogger(opts: SyslogOptions): Promise<ClosableLogger> {
   const facility = FACILITIES[opts.facility.toLowerCase()];
   if (facility === undefined) {
-    throw new LdError('LD_ERR_LOGFILE', `Can not open logfile ${opts.facility}: not a path and not a syslog facility`);
+    throw new DaemonError('LD_ERR_LOGFILE', `Can not open logfile ${opts.facility}: not a path and not a syslog facility`);
   }
   try {
     if (!statSync(opts.socketPath).isSocket()) throw Object.assign(new Error('not a socket'), { code: 'ENOTSOCK' });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new LdError('LD_ERR_LOGFILE', `Can not log to syslog via ${opts.socketPath}: ${err.code ?? err.message}`, { cause: e });
+    throw new DaemonError('LD_ERR_LOGFILE', `Can not log to syslog via ${opts.socketPath}: ${err.code ?? err.message}`, { cause: e });
   }
   let unix: typeof import('unix-dgram').default;
   try {
     unix = (await import('unix-dgram')).default;
   } catch (e) {
-    throw new LdError('LD_ERR_LOGFILE', `Can not log to syslog: unix-dgram unavailable: ${(e as Error).message}`, { cause: e });
+    throw new DaemonError('LD_ERR_LOGFILE', `Can not log to syslog: unix-dgram unavailable: ${(e as Error).message}`, { cause: e });
   }
   const sock = unix.createSocket('unix_dgram');
   // Errors are reported per send through the callback; this only keeps a stray one from crashing.

@@ -9,7 +9,7 @@
  */
 import { closeSync, constants, linkSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { LdError } from '../util/errors.js';
+import { DaemonError } from '../util/errors.js';
 import { isLdirectordPid } from './proc.js';
 
 /** pidFilePath is `<dir>/ldirectord.<name>.pid`. */
@@ -34,7 +34,7 @@ function readPid(path: string): { kind: 'absent' } | { kind: 'symlink' } | { kin
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'absent' };
     if (code === 'ELOOP') return { kind: 'symlink' };
-    throw new LdError('LD_ERR_PIDFILE', `Can not read pid file ${path}: ${code ?? (e as Error).message}`, { cause: e });
+    throw new DaemonError('LD_ERR_PIDFILE', `Can not read pid file ${path}: ${code ?? (e as Error).message}`, { cause: e });
   }
   try {
     const buf = Buffer.alloc(64);
@@ -67,7 +67,7 @@ export function writePidFile(path: string, pid: number, isRunning: (pid: number)
     fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new LdError('LD_ERR_PIDFILE', `Can not open ${path}: ${code ?? (e as Error).message}`, { cause: e });
+    throw new DaemonError('LD_ERR_PIDFILE', `Can not open ${path}: ${code ?? (e as Error).message}`, { cause: e });
   }
   try {
     try {
@@ -81,19 +81,19 @@ export function writePidFile(path: string, pid: number, isRunning: (pid: number)
         return;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-          throw new LdError('LD_ERR_PIDFILE', `Can not create ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+          throw new DaemonError('LD_ERR_PIDFILE', `Can not create ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
         }
       }
       const state = probePidFile(path, isRunning);
       if (state.kind === 'symlink' || isSymlink(path)) {
-        throw new LdError('LD_ERR_PIDFILE', `Refusing to use pid file ${path}: it is a symbolic link`);
+        throw new DaemonError('LD_ERR_PIDFILE', `Refusing to use pid file ${path}: it is a symbolic link`);
       }
       if (state.kind === 'running' && (state.pid === pid || state.pid === takeOverFrom)) {
         renameSync(tmp, path);
         return;
       }
       if (state.kind === 'running') {
-        throw new LdError('LD_ERR_PIDFILE', `ldirectord is already running with pid ${state.pid} (${path})`);
+        throw new DaemonError('LD_ERR_PIDFILE', `ldirectord is already running with pid ${state.pid} (${path})`);
       }
       removeQuietly(path);
     }

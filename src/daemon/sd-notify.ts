@@ -4,7 +4,7 @@
  * datagram sockets; this uses `unix-dgram`, as the syslog logger does. Best effort by design: a
  * lost notification must never take the daemon down (systemd then times the start out itself).
  */
-import { LdError } from '../util/errors.js';
+import { DaemonError } from '../util/errors.js';
 
 /** SystemdNotifier sends state lines ("READY=1", "STOPPING=1", ...) to the service manager. */
 export interface SystemdNotifier {
@@ -27,7 +27,7 @@ export function systemdNotifySocket(env: NodeJS.ProcessEnv, pid: number): string
 /** openSystemdNotifier opens the sending socket (an abstract "@name" socket is not supported by unix-dgram). */
 export async function openSystemdNotifier(socketPath: string, onError: (message: string) => void): Promise<SystemdNotifier> {
   if (!socketPath.startsWith('/')) {
-    throw new LdError('LD_ERR_DAEMON', `NOTIFY_SOCKET ${socketPath}: only socket paths are supported, not abstract sockets`);
+    throw new DaemonError('LD_ERR_DAEMON', `NOTIFY_SOCKET ${socketPath}: only socket paths are supported, not abstract sockets`);
   }
   const unix = (await import('unix-dgram')).default;
   const sock = unix.createSocket('unix_dgram');

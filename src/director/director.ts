@@ -10,7 +10,7 @@ import { promises as fsp } from 'node:fs';
 import { reverse as dnsReverse } from 'node:dns/promises';
 import { hostname as osHostname, userInfo } from 'node:os';
 import type { CheckResult, CheckSpec } from '../checks/types.js';
-import { TimeLimit, budgetMs } from '../checks/lib/time-limit.js';
+import type { TimeLimit } from '../checks/lib/time-limit.js';
 import type { Config } from '../config/model.js';
 import type { TimerHandle } from '../util/clock.js';
 import { destKey } from './diff.js';
@@ -75,7 +75,7 @@ export class DirectorEngine implements Director {
     this.sync = new SyncDaemons(deps.ipvs, deps.logger);
     this.scheduler = new Scheduler({
       clock: deps.clock, maxChecks: config.global.maxchecks, random: deps.random,
-      run: (spec, signal, startedAt) => this.run(spec, signal, startedAt),
+      run: (spec, signal, limit) => this.run(spec, signal, limit),
       onResult: (key, r) => this.onResult(key, r),
       ...(deps.options?.onCheckStart ? { onStart: (_k: string, lag: number) => deps.options!.onCheckStart!(lag) } : {}),
     });
@@ -256,15 +256,15 @@ export class DirectorEngine implements Director {
     }
   }
 
-  private async run(spec: CheckSpec, signal: AbortSignal, startedAt: number): Promise<CheckResult & { forced?: boolean }> {
+  private async run(spec: CheckSpec, signal: AbortSignal, limit: TimeLimit): Promise<CheckResult & { forced?: boolean }> {
     if (this.maintenance) {
       const port = spec.fwmark !== undefined && spec.protocol === 'fwm' ? 0 : spec.realPort;
       const hit = await this.maintenance.check(spec.family, spec.realAddress, port);
       if (hit) return { up: false, message: MAINTENANCE_MESSAGE, durationMs: 0, forced: true };
     }
-    // The scheduler owns the time limit (its heap aborts `signal` at it) and its start reading:
-    // runCheck reads the clock once per check and arms no timer (see CheckContext.limit).
-    return this.deps.runCheck(spec, signal, { hostname: this.hostname, limit: new TimeLimit(this.deps.clock, budgetMs(spec), startedAt) });
+    // The scheduler owns the time limit (its heap aborts `signal` at it and keeps the grace) and
+    // its start reading: runCheck reads the clock once per check and arms no timer.
+    return this.deps.runCheck(spec, signal, { hostname: this.hostname, limit });
   }
 
   private onResult(probeKey: string, r: ProbeResult): void {

@@ -6,7 +6,7 @@
  */
 import type { RealServer, VirtualService } from '../config/model.js';
 import type { Clock } from '../util/clock.js';
-import { LdError } from '../util/errors.js';
+import { ControlError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { matches, parseTarget, targetString, type DrainList, type DrainRecord } from './drain.js';
 import type { DrainMark } from './health.js';
@@ -79,7 +79,7 @@ export class DrainControl {
     const t = parseTarget(target);
     const hits = this.matching(t).filter((e) => e.drain !== undefined && !e.drain.enabling);
     if (!this.o.list.remove(t) && hits.length === 0) {
-      throw new LdError('LD_ERR_CONTROL', `no drained real server matches ${targetString(t)}`);
+      throw new ControlError('LD_ERR_CONTROL', `no drained real server matches ${targetString(t)}`);
     }
     await this.save();
     const at = this.o.clock.monotonic();
@@ -98,7 +98,7 @@ export class DrainControl {
   private matching(t: ReturnType<typeof parseTarget>): DrainableEntry[] {
     const hits: DrainableEntry[] = [];
     for (const e of this.o.entries()) if (matches(t, e.v, e.real)) hits.push(e);
-    if (hits.length === 0) throw new LdError('LD_ERR_CONTROL', `no real server in ${this.o.file()} matches ${targetString(t)}`);
+    if (hits.length === 0) throw new ControlError('LD_ERR_CONTROL', `no real server in ${this.o.file()} matches ${targetString(t)}`);
     return hits;
   }
 

@@ -5,7 +5,7 @@
  * restart. This file holds the target grammar, the matching and the codec; no I/O.
  */
 import type { RealServer, VirtualService } from '../config/model.js';
-import { LdError } from '../util/errors.js';
+import { ControlError, DaemonError } from '../util/errors.js';
 import { destPort } from './desired.js';
 import { hostPort, normAddr } from '../util/address.js';
 
@@ -22,7 +22,7 @@ const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 function port(s: string, text: string): number {
   const n = Number(s);
-  if (!/^\d{1,5}$/.test(s) || n > 65535) throw new LdError('LD_ERR_USAGE', `bad port in real "${text}"`);
+  if (!/^\d{1,5}$/.test(s) || n > 65535) throw new ControlError('LD_ERR_USAGE', `bad port in real "${text}"`);
   return n;
 }
 
@@ -38,13 +38,13 @@ export function parseTarget(text: string): DrainTarget {
   const [addr, p] = t.split(':');
   const m = V4.exec(addr ?? '');
   if (!m || m.slice(1).some((x) => Number(x) > 255)) {
-    throw new LdError('LD_ERR_USAGE', `real "${text}" is not a numeric address (ADDRESS, ADDRESS:PORT or [IPv6]:PORT)`);
+    throw new ControlError('LD_ERR_USAGE', `real "${text}" is not a numeric address (ADDRESS, ADDRESS:PORT or [IPv6]:PORT)`);
   }
   return withPort(4, addr!, p, t);
 }
 
 function withPort(family: 4 | 6, address: string, p: string | undefined, text: string): DrainTarget {
-  if (family === 6 && !/^[0-9a-fA-F:.]+$/.test(address)) throw new LdError('LD_ERR_USAGE', `real "${text}" is not a numeric address`);
+  if (family === 6 && !/^[0-9a-fA-F:.]+$/.test(address)) throw new ControlError('LD_ERR_USAGE', `real "${text}" is not a numeric address`);
   const a = normAddr(family, address);
   return p === undefined ? { family, address: a } : { family, address: a, port: port(p, text) };
 }
@@ -122,17 +122,17 @@ export function decodeDrains(text: string): DrainRecord[] {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new LdError('LD_ERR_STATE', `not JSON: ${(e as Error).message}`);
+    throw new DaemonError('LD_ERR_STATE', `not JSON: ${(e as Error).message}`);
   }
   const d = doc as { version?: unknown; drains?: unknown };
   if (typeof d !== 'object' || d === null || d.version !== DRAIN_FILE_VERSION || !Array.isArray(d.drains)) {
-    throw new LdError('LD_ERR_STATE', `expected {"version": ${DRAIN_FILE_VERSION}, "drains": [...]}`);
+    throw new DaemonError('LD_ERR_STATE', `expected {"version": ${DRAIN_FILE_VERSION}, "drains": [...]}`);
   }
   const out: DrainRecord[] = [];
   for (const x of d.drains as unknown[]) {
     const r = x as Partial<DrainRecord>;
     if (typeof r?.target !== 'string' || typeof r.reason !== 'string' || typeof r.since !== 'number') {
-      throw new LdError('LD_ERR_STATE', `bad drain entry ${JSON.stringify(x)}`);
+      throw new DaemonError('LD_ERR_STATE', `bad drain entry ${JSON.stringify(x)}`);
     }
     parseTarget(r.target);
     out.push({ target: r.target, reason: r.reason, since: r.since });

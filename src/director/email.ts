@@ -10,6 +10,7 @@ import type { VirtualService } from '../config/model.js';
 import { EMAIL_STATUS_BITS } from '../config/model.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
+import { DaemonError } from '../util/errors.js';
 import type { DaemonStatus, MailMessage } from './types.js';
 
 /** alertBody is the original's body: host, log message, daemon status, then service details. */
@@ -133,7 +134,7 @@ export function nodemailerSend(opts: { sendmailPath?: string } = {}): (m: MailMe
     } else if (existsSync(sendmail)) {
       transport = createTransport({ sendmail: true, path: sendmail, newline: 'unix' });
     } else {
-      throw new Error(`no smtp= server and no ${sendmail}`);
+      throw new DaemonError('LD_ERR_MAIL', `no smtp= server and no ${sendmail}`);
     }
     try {
       await transport.sendMail({ from: m.from, to: [...m.to], subject: m.subject, text: m.text, envelope: { from: m.from, to: [...m.to] } });

@@ -1,23 +1,38 @@
 /**
  * Scheduler: every distinct probe on its own timer, all probes concurrent, bounded by a global
- * `maxchecks`. Each check gets its own deadline (the spec's timeout) armed on the injected clock,
- * so a hung real only ever occupies its own probe (and one slot). First runs are spread over the
+ * `maxchecks`. Each check gets its one deadline (a TimeLimit of the spec's budget) kept in the
+ * scheduler's heap on the injected clock, with the one grace after it, so a hung real only ever
+ * occupies its own probe (and one slot). First runs are spread over the
  * interval (jitter). Combined checktype N: negotiate, then N connects, then negotiate again; a
  * failed connect forces a negotiate.
  */
-import { getEventListeners } from 'node:events';
 import type { CheckResult, CheckSpec } from '../checks/types.js';
 import type { Clock } from '../util/clock.js';
 import { TimerHeap } from './timerheap.js';
-import { CheckTimeout, budgetMs } from '../checks/lib/time-limit.js';
+import { CHECK_REMOVED, CheckTimeout, GRACE_MS, TimeLimit, budgetMs } from '../checks/lib/time-limit.js';
+import { ListenedAbort } from '../checks/lib/listened-abort.js';
 import type { ProbeDef } from './spec.js';
 
 /**
- * RunFn runs one spec (the director wraps runCheck with the maintenance test). `startedAt` is
- * the scheduler's clock reading for this start. The scheduler aborts `signal` with a CheckTimeout
- * (named 'TimeoutError') at the check's deadline, so a runner need arm no timer of its own.
+ * RunFn runs one spec (the director wraps runCheck with the maintenance test) under `limit`, the
+ * check's one deadline, which the scheduler owns: its start is the scheduler's clock reading, and
+ * the scheduler aborts `signal` with a CheckTimeout at it and keeps the grace after it (a runner
+ * passes `limit` on as CheckContext.limit and arms no timer of its own).
  */
-export type RunFn = (spec: CheckSpec, signal: AbortSignal, startedAt: number) => Promise<CheckResult & { readonly forced?: boolean }>;
+export type RunFn = (spec: CheckSpec, signal: AbortSignal, limit: TimeLimit) => Promise<CheckResult & { readonly forced?: boolean }>;
+
+/**
+ * ProbeLimit is a check's TimeLimit as the scheduler owns it: the grace after the deadline abort
+ * is an entry in the scheduler's heap, so a runner's graceOver registers its give-up here
+ * instead of arming a timer.
+ */
+class ProbeLimit extends TimeLimit {
+  giveUp: (() => void) | undefined;
+  override graceOver(_clock: unknown, giveUp: () => void): () => void {
+    this.giveUp = giveUp;
+    return () => { this.giveUp = undefined; };
+  }
+}
 
 /** ProbeResult is what the scheduler reports for each finished check. */
 export interface ProbeResult extends CheckResult {
@@ -51,20 +66,11 @@ interface Probe {
   /** combined: connects left before the next negotiate; 0 = negotiate next. */
   connectsLeft: number;
   removed: boolean;
-  ac?: AbortController;
+  ac?: ListenedAbort;
+  limit?: ProbeLimit;
   kind: ProbeResult['kind'];
-  spec?: CheckSpec;
   startedAt: number;
 }
-
-/**
- * BACKSTOP_GRACE_MS: how long after the deadline abort the scheduler frees a check's slot itself;
- * beyond runCheck's own grace (250 ms), so its verdict normally wins.
- */
-export const BACKSTOP_GRACE_MS = 500;
-
-/** budgetMs is a check's time budget: the checks' own rule (ping: checkCount attempts). */
-export { budgetMs };
 
 /** GRID_MS is the spacing of the slots first runs are spread on (see add). */
 export const GRID_MS = 50;
@@ -83,9 +89,7 @@ export function spreadFor(count: number): number {
 
 const DUE = 0;
 const DEADLINE = 1;
-const BACKSTOP = 2;
-
-const REMOVED: Error = Object.freeze(Object.assign(new Error('probe removed'), { name: 'AbortError' }));
+const GRACE = 2;
 
 export class Scheduler {
   private probes = new Map<string, Probe>();
@@ -103,7 +107,7 @@ export class Scheduler {
       if (e.type === DUE) { if (e.token === p.dueToken) this.due(p, now); }
       else if (e.token !== p.runToken || !p.running) return;
       else if (e.type === DEADLINE) this.deadline(p, now);
-      else this.timeout(p, now);
+      else this.graceOver(p, now);
     });
   }
 
@@ -141,7 +145,9 @@ export class Scheduler {
     this.probes.delete(key);
     if (p.queued) this.queue = this.queue.filter((q) => q !== p);
     if (p.running) {
-      p.ac?.abort(REMOVED);
+      p.ac?.abort(CHECK_REMOVED);
+      // The runner's grace is ours to end, and nobody waits for the result: end it now.
+      p.limit?.giveUp?.();
       this.settle(p);
       // The freed slot goes to a queued probe now: nothing else may finish to hand it over.
       if (!this.stopped) this.drain(this.o.clock.monotonic());
@@ -173,7 +179,6 @@ export class Scheduler {
 
   /** start runs a check; `now` is the caller's clock reading (a batch shares one). */
   private start(p: Probe, now: number): void {
-    const clock = this.o.clock;
     const startedAt = now;
     this.o.onStart?.(p.def.key, startedAt - p.due);
     const kind: ProbeResult['kind'] = p.def.combinedN === undefined ? 'single' : p.connectsLeft > 0 ? 'connect' : 'negotiate';
@@ -182,38 +187,43 @@ export class Scheduler {
     this.checksRun++;
     p.running = true;
     p.kind = kind;
-    p.spec = spec;
     p.startedAt = startedAt;
     const token = ++p.runToken;
     // A probe keeps its controller while it was never aborted and the last check left no
     // listener on it (runCheck removes its own): one AbortController per check is a large share
     // of the garbage at 10k checks/s, and garbage is what turns into GC pauses and lag.
     let ac = p.ac;
-    if (!ac || ac.signal.aborted || getEventListeners(ac.signal, 'abort').length > 0) ac = new AbortController();
+    if (!ac || ac.signal.aborted || ac.listened) ac = new ListenedAbort();
     p.ac = ac;
     // The deadline lives in this heap, not in a timer per check: at it the check's signal is
-    // aborted with a CheckTimeout (runCheck then reports `timeout after N ms`), and a backstop after
-    // that frees the slot of a check that never settles, so a hung real cannot hold it forever.
-    this.timers.push(startedAt + budgetMs(spec), p, DEADLINE, token);
+    // aborted with a CheckTimeout (runCheck then reports `timeout after N ms`), and the grace
+    // after it frees the slot of a check that never settles, so a hung real cannot hold it forever.
+    const limit = new ProbeLimit(this.o.clock, budgetMs(spec), startedAt);
+    p.limit = limit;
+    this.timers.push(startedAt + limit.ms, p, DEADLINE, token);
     let pr: Promise<CheckResult & { forced?: boolean }>;
-    try { pr = this.o.run(spec, ac.signal, startedAt); } catch (e) { pr = Promise.reject(e); }
+    try { pr = this.o.run(spec, ac.signal, limit); } catch (e) { pr = Promise.reject(e); }
     pr.then((r) => { if (p.runToken === token && p.running) this.finish(p, r); }, (e: unknown) => {
       if (p.runToken === token && p.running) {
-        this.finish(p, { up: false, message: e instanceof Error ? e.message : String(e), durationMs: clock.monotonic() - startedAt });
+        this.finish(p, { up: false, message: e instanceof Error ? e.message : String(e), durationMs: limit.elapsedMs() });
       }
     });
   }
 
-  /** deadline: the check's time is up; tell it, and free the slot later if it does not answer. */
+  /** deadline: the check's time is up; tell it, and give it the grace to answer. */
   private deadline(p: Probe, now: number): void {
-    p.ac?.abort(new CheckTimeout(p.spec ? budgetMs(p.spec) : 0));
-    this.timers.push(now + BACKSTOP_GRACE_MS, p, BACKSTOP, p.runToken);
+    p.ac?.abort(new CheckTimeout(p.limit?.ms ?? 0));
+    this.timers.push(now + GRACE_MS, p, GRACE, p.runToken);
   }
 
-  /** timeout: the backstop; the check never settled after its deadline abort. */
-  private timeout(p: Probe, now: number): void {
-    const ms = p.spec ? budgetMs(p.spec) : 0;
-    p.ac?.abort(new CheckTimeout(ms));
+  /**
+   * graceOver: the check did not answer within the grace after its deadline abort. A runner that
+   * took the grace (runCheck) gives its own verdict now; a runner that did not is cut here.
+   */
+  private graceOver(p: Probe, now: number): void {
+    const giveUp = p.limit?.giveUp;
+    if (giveUp) { giveUp(); return; }
+    const ms = p.limit?.ms ?? 0;
     this.finish(p, { up: false, message: `timeout after ${ms} ms`, durationMs: ms }, now);
   }
 
@@ -221,12 +231,13 @@ export class Scheduler {
   private settle(p: Probe): void {
     p.runToken++;
     p.running = false;
+    p.limit = undefined;
     if (p.ac?.signal.aborted) p.ac = undefined;
     this.running--;
   }
 
   private finish(p: Probe, r: CheckResult & { forced?: boolean }, at?: number): void {
-    // The runner measured the check on this clock (RunFn gets startedAt): its end is the reading
+    // The runner measured the check on this clock (RunFn gets the limit): its end is the reading
     // we need, without another one.
     const now = at ?? (Number.isFinite(r.durationMs) && r.durationMs >= 0 ? p.startedAt + r.durationMs : this.o.clock.monotonic());
     this.settle(p);

@@ -3,18 +3,18 @@
  * because ipvsadm prints addresses with it and the renderers must be byte-identical.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { LdError } from '../util/errors.js';
+import { IpvsError } from '../util/errors.js';
 import type { IpvsFamily } from './types.js';
 
 /** parseIPv4 returns the 4 network-order bytes of a dotted quad. */
 export function parseIPv4(s: string): Buffer {
-  if (!isIPv4(s)) throw new LdError('LD_ERR_IPVS_INVALID', `not an IPv4 address: ${s}`);
+  if (!isIPv4(s)) throw new IpvsError('LD_ERR_IPVS_INVALID', `not an IPv4 address: ${s}`);
   return Buffer.from(s.split('.').map(Number));
 }
 
 /** parseIPv6 returns the 16 network-order bytes of an IPv6 address (with :: and a dotted tail). */
 export function parseIPv6(s: string): Buffer {
-  if (!isIPv6(s) || s.includes('%')) throw new LdError('LD_ERR_IPVS_INVALID', `not an IPv6 address: ${s}`);
+  if (!isIPv6(s) || s.includes('%')) throw new IpvsError('LD_ERR_IPVS_INVALID', `not an IPv6 address: ${s}`);
   let text = s;
   const tail: number[] = [];
   const lastColon = text.lastIndexOf(':');

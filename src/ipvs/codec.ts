@@ -3,7 +3,7 @@
  * Decoders live in decode.ts and are re-exported here, so `codec.js` is the one import.
  * Attribute order and widths follow ipvs-netlink.md §5 (checked against the kernel's policy).
  */
-import { LdError } from '../util/errors.js';
+import { IpvsError } from '../util/errors.js';
 import { parseAddr, parseIPv4, parseIPv6 } from './addr.js';
 import {
   AF_INET, AF_INET6, CmdAttr, ConnFwd, DaemonAttr, DaemonState, DestAttr, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP,
@@ -61,7 +61,7 @@ export function putService(a: Attrs, s: IpvsService): Attrs {
 
 function prefixLength(netmask: string): number {
   const n = netmask === '' ? 128 : Number(netmask);
-  if (!Number.isInteger(n) || n < 1 || n > 128) throw new LdError('LD_ERR_IPVS_INVALID', `invalid IPv6 netmask (prefix length): ${netmask}`);
+  if (!Number.isInteger(n) || n < 1 || n > 128) throw new IpvsError('LD_ERR_IPVS_INVALID', `invalid IPv6 netmask (prefix length): ${netmask}`);
   return n;
 }
 

@@ -4,7 +4,7 @@
  * sets the internal HASHED flag on every service, and fills tunnel attributes on every dest
  * since 5.2; the decoders hide those three facts.
  */
-import { LdError } from '../util/errors.js';
+import { IpvsError, LdError } from '../util/errors.js';
 import { formatAddr, formatIPv4, formatIPv6 } from './addr.js';
 import {
   AF_INET, AF_INET6, CmdAttr, ConnFwd, DaemonAttr, DaemonState, DestAttr, InfoAttr, IPPROTO_SCTP, IPPROTO_TCP,
@@ -14,7 +14,7 @@ import { lastAttr, parseAttrs, scanAttrs } from './netlink.js';
 import type { IpvsDest, IpvsFamily, IpvsForward, IpvsInfo, IpvsProtocol, IpvsService, IpvsStats, IpvsTimeouts, ServiceKey } from './types.js';
 import type { IpvsSyncDaemon } from './types.js';
 
-const bad = (what: string): LdError => new LdError('LD_ERR_NETLINK_MALFORMED', `malformed IPVS reply: ${what}`);
+const bad = (what: string): LdError => new IpvsError('LD_ERR_NETLINK_MALFORMED', `malformed IPVS reply: ${what}`);
 
 const u8 = (b: Buffer | undefined): number | undefined => (b && b.length >= 1 ? b.readUInt8(0) : undefined);
 const u16 = (b: Buffer | undefined): number | undefined => (b && b.length >= 2 ? b.readUInt16LE(0) : undefined);

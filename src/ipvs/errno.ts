@@ -1,9 +1,9 @@
 /**
- * Kernel errno -> LdError for IPVS replies. The texts follow ipvsadm's ipvs_strerror table,
+ * Kernel errno -> IpvsError for IPVS replies. The texts follow ipvsadm's ipvs_strerror table,
  * so operators see the words they know from `ipvsadm` (libipvs.c, struct table[]).
  */
 import { constants as os } from 'node:os';
-import { LdError, type LdErrorCode } from '../util/errors.js';
+import { IpvsError, type IpvsErrorCode } from '../util/errors.js';
 
 const names = new Map<number, string>(Object.entries(os.errno).map(([k, v]) => [v, k]));
 
@@ -22,9 +22,9 @@ const texts: Readonly<Record<string, string>> = {
  * ipvsError maps a positive errno from an IPVS command. `destOp` tells dest commands (where
  * ENOENT means "No such destination") from the rest (ENOENT: unknown scheduler or pe).
  */
-export function ipvsError(errno: number, what: string, destOp: boolean): LdError {
+export function ipvsError(errno: number, what: string, destOp: boolean): IpvsError {
   const name = errnoName(errno);
-  let code: LdErrorCode;
+  let code: IpvsErrorCode;
   let text = texts[name] ?? name;
   switch (name) {
     case 'EEXIST': code = 'LD_ERR_IPVS_EXISTS'; text = destOp ? 'Destination already exists' : 'Service already exists'; break;
@@ -36,7 +36,7 @@ export function ipvsError(errno: number, what: string, destOp: boolean): LdError
     case 'EPERM': case 'EACCES': code = 'LD_ERR_IPVS_PERMISSION'; break;
     default: code = 'LD_ERR_IPVS_KERNEL';
   }
-  const err = new LdError(code, `${what}: ${text} (${name})`);
+  const err = new IpvsError(code, `${what}: ${text} (${name})`);
   Object.defineProperty(err, 'errno', { value: errno, enumerable: true });
   return err;
 }

@@ -5,7 +5,7 @@
  */
 import { constants as os } from 'node:os';
 import { systemClock, type Clock } from '../util/clock.js';
-import { LdError } from '../util/errors.js';
+import { IpvsError, LdError } from '../util/errors.js';
 import { nullLogger, type Logger } from '../util/log.js';
 import {
   decodeConfig, decodeDaemon, decodeDest, decodeInfo, decodeService, encodeOp, frameRequest, IpvsRequests,
@@ -60,7 +60,7 @@ export async function openIpvs(opts: OpenIpvsOptions = {}): Promise<NetlinkIpvs>
     const family = familyId(r!);
     const handle = new NetlinkIpvs(transport, family, opts.quietWrites ?? true);
     await handle.info().catch((e: unknown) => {
-      throw isPermission(e) ? new LdError('LD_ERR_IPVS_PERMISSION', IPVS_PERMISSION_MESSAGE, { cause: e }) : e;
+      throw isPermission(e) ? new IpvsError('LD_ERR_IPVS_PERMISSION', IPVS_PERMISSION_MESSAGE, { cause: e }) : e;
     });
     return handle;
   } catch (e) {
@@ -73,12 +73,12 @@ function familyId(r: NlResult): number {
   if (r.ok) {
     const id = parseAttrs(r.messages[0]?.attrs ?? Buffer.alloc(0)).get(CtrlAttr.FAMILY_ID);
     if (id && id.length >= 2) return id.readUInt16LE(0);
-    throw new LdError('LD_ERR_NETLINK_MALFORMED', 'generic netlink controller reply without a family id');
+    throw new IpvsError('LD_ERR_NETLINK_MALFORMED', 'generic netlink controller reply without a family id');
   }
   if (r.error) throw r.error;
-  if (r.errno === os.errno.ENOENT) throw new LdError('LD_ERR_IPVS_UNAVAILABLE', IPVS_UNAVAILABLE_MESSAGE);
-  if (r.errno === os.errno.EPERM || r.errno === os.errno.EACCES) throw new LdError('LD_ERR_IPVS_PERMISSION', IPVS_PERMISSION_MESSAGE);
-  throw new LdError('LD_ERR_IPVS_KERNEL', `generic netlink family lookup failed: ${errnoName(r.errno)}`);
+  if (r.errno === os.errno.ENOENT) throw new IpvsError('LD_ERR_IPVS_UNAVAILABLE', IPVS_UNAVAILABLE_MESSAGE);
+  if (r.errno === os.errno.EPERM || r.errno === os.errno.EACCES) throw new IpvsError('LD_ERR_IPVS_PERMISSION', IPVS_PERMISSION_MESSAGE);
+  throw new IpvsError('LD_ERR_IPVS_KERNEL', `generic netlink family lookup failed: ${errnoName(r.errno)}`);
 }
 
 const isPermission = (e: unknown): boolean => e instanceof LdError && e.code === 'LD_ERR_IPVS_PERMISSION';
@@ -126,7 +126,7 @@ export class NetlinkIpvs implements IpvsHandle {
         reqs.push(this.write(req, true, this.quietWrites));
       } catch (e) {
         // Input the kernel would refuse (bad address text...) fails here, without a round trip.
-        results[index] = { ok: false, error: e instanceof LdError ? e : new LdError('LD_ERR_IPVS_INVALID', String(e)) };
+        results[index] = { ok: false, error: e instanceof LdError ? e : new IpvsError('LD_ERR_IPVS_INVALID', String(e)) };
       }
     });
     const replies = await this.transport.run(reqs);
@@ -165,7 +165,7 @@ export class NetlinkIpvs implements IpvsHandle {
 
   private single(msgs: readonly NlData[]): Buffer {
     const m = msgs[0];
-    if (!m) throw new LdError('LD_ERR_NETLINK_MALFORMED', 'IPVS reply without data');
+    if (!m) throw new IpvsError('LD_ERR_NETLINK_MALFORMED', 'IPVS reply without data');
     return m.attrs;
   }
 }

@@ -5,7 +5,7 @@
  * It counts writes (one per applied op, as the netlink driver counts one message per op) and
  * keeps a log of every op it applied, so tests can assert the exact writes a change caused.
  */
-import { LdError } from '../util/errors.js';
+import { IpvsError, LdError } from '../util/errors.js';
 import type {
   IpvsDest, IpvsHandle, IpvsInfo, IpvsOp, IpvsService, IpvsSyncDaemon, IpvsTimeouts, OpResult, ServiceKey, SyncState,
 } from './types.js';
@@ -13,7 +13,6 @@ import type {
 import { normAddr } from '../util/address.js';
 import { serviceKeyString } from './key.js';
 
-export { serviceKeyString };
 
 const HASHED = 0x2;
 
@@ -94,7 +93,7 @@ export class MemoryIpvs implements IpvsHandle {
       case 'addService': {
         const key = canonicalKey(op.service.key);
         const k = serviceKeyString(key);
-        if (this.table.has(k)) throw new LdError('LD_ERR_IPVS_EXISTS', `service ${k} exists (EEXIST)`);
+        if (this.table.has(k)) throw new IpvsError('LD_ERR_IPVS_EXISTS', `service ${k} exists (EEXIST)`);
         // The kernel sets HASHED on every service it links into its tables.
         this.table.set(k, { service: { ...op.service, key, flags: op.service.flags | HASHED }, dests: new Map() });
         return;
@@ -111,7 +110,7 @@ export class MemoryIpvs implements IpvsHandle {
         const e = this.service(op.key);
         const dest = canonicalDest(op.dest, op.key.family);
         checkThresholds(dest);
-        if (e.dests.has(destKey(dest))) throw new LdError('LD_ERR_IPVS_EXISTS', `dest ${destKey(dest)} exists (EEXIST)`);
+        if (e.dests.has(destKey(dest))) throw new IpvsError('LD_ERR_IPVS_EXISTS', `dest ${destKey(dest)} exists (EEXIST)`);
         e.dests.set(destKey(dest), { ...dest, activeConns: 0, inactConns: 0, persistConns: 0 });
         return;
       }
@@ -120,14 +119,14 @@ export class MemoryIpvs implements IpvsHandle {
         const dest = canonicalDest(op.dest, op.key.family);
         checkThresholds(dest);
         const old = e.dests.get(destKey(dest));
-        if (!old) throw new LdError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(dest)} (ENOENT)`);
+        if (!old) throw new IpvsError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(dest)} (ENOENT)`);
         e.dests.set(destKey(dest), { ...old, ...dest });
         return;
       }
       case 'delDest': {
         const e = this.service(op.key);
         const dest = canonicalDest(op.dest, op.key.family);
-        if (!e.dests.delete(destKey(dest))) throw new LdError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(dest)} (ENOENT)`);
+        if (!e.dests.delete(destKey(dest))) throw new IpvsError('LD_ERR_IPVS_NO_DEST', `no such dest ${destKey(dest)} (ENOENT)`);
         return;
       }
     }
@@ -136,12 +135,12 @@ export class MemoryIpvs implements IpvsHandle {
   private service(key: ServiceKey): Entry {
     const k = serviceKeyString(canonicalKey(key));
     const e = this.table.get(k);
-    if (!e) throw new LdError('LD_ERR_IPVS_NO_SERVICE', `no such service ${k} (ESRCH)`);
+    if (!e) throw new IpvsError('LD_ERR_IPVS_NO_SERVICE', `no such service ${k} (ESRCH)`);
     return e;
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new LdError('LD_ERR_NETLINK_CLOSED', 'handle closed');
+    if (this.closed) throw new IpvsError('LD_ERR_NETLINK_CLOSED', 'handle closed');
   }
 
   async getTimeouts(): Promise<IpvsTimeouts> { return { ...this.timeouts }; }
@@ -169,8 +168,8 @@ export class MemoryIpvs implements IpvsHandle {
   async startDaemon(d: IpvsSyncDaemon): Promise<void> {
     this.assertOpen();
     this.count++;
-    if (this.daemons.has(d.state)) throw new LdError('LD_ERR_IPVS_EXISTS', `start ${d.state} sync daemon: already exists (EEXIST)`);
-    if (this.interfaces && !this.interfaces.has(d.mcastIfn)) throw new LdError('LD_ERR_IPVS_KERNEL', `start ${d.state} sync daemon: No such device (ENODEV)`);
+    if (this.daemons.has(d.state)) throw new IpvsError('LD_ERR_IPVS_EXISTS', `start ${d.state} sync daemon: already exists (EEXIST)`);
+    if (this.interfaces && !this.interfaces.has(d.mcastIfn)) throw new IpvsError('LD_ERR_IPVS_KERNEL', `start ${d.state} sync daemon: No such device (ENODEV)`);
     const v6 = d.mcastGroup?.includes(':') ?? false;
     this.daemons.set(d.state, {
       state: d.state, mcastIfn: d.mcastIfn, syncId: d.syncId, syncMaxLen: d.syncMaxLen ?? (v6 ? 1452 : 1472),
@@ -181,7 +180,7 @@ export class MemoryIpvs implements IpvsHandle {
   async stopDaemon(state: SyncState): Promise<void> {
     this.assertOpen();
     this.count++;
-    if (!this.daemons.delete(state)) throw new LdError('LD_ERR_IPVS_NO_SERVICE', `stop ${state} sync daemon: No daemon is running (ESRCH)`);
+    if (!this.daemons.delete(state)) throw new IpvsError('LD_ERR_IPVS_NO_SERVICE', `stop ${state} sync daemon: No daemon is running (ESRCH)`);
   }
 
   async close(): Promise<void> { this.closed = true; }
@@ -194,6 +193,6 @@ function checkThresholds(d: IpvsDest): void {
   // ip_vs_ctl.c ip_vs_add_dest/ip_vs_edit_dest: `l_threshold > u_threshold` is -ERANGE, with no
   // exception for u=0, so `l:10` without `u:` is refused by the kernel too.
   if (d.lowerThreshold > d.upperThreshold) {
-    throw new LdError('LD_ERR_IPVS_INVALID', `lower threshold ${d.lowerThreshold} > upper ${d.upperThreshold} (ERANGE)`);
+    throw new IpvsError('LD_ERR_IPVS_INVALID', `lower threshold ${d.lowerThreshold} > upper ${d.upperThreshold} (ERANGE)`);
   }
 }

@@ -12,7 +12,7 @@
  * padding after their last attribute; the buffers themselves are always 4-byte padded, so
  * messages can be concatenated into one datagram as they are.
  */
-import { LdError } from '../util/errors.js';
+import { IpvsError } from '../util/errors.js';
 import { GENL_HDRLEN, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, NlMsgType } from './constants.js';
 
 const align4 = (n: number): number => (n + 3) & ~3;
@@ -89,7 +89,7 @@ export function scanAttrs(buf: Buffer, start: number, end: number, visit: (type:
     const len = buf.readUInt16LE(off);
     const type = buf.readUInt16LE(off + 2) & NLA_TYPE_MASK;
     if (len < NLA_HDRLEN || off + len > end) {
-      throw new LdError('LD_ERR_NETLINK_MALFORMED', `malformed netlink attribute at offset ${off - start} (len ${len}, ${end - start} bytes)`);
+      throw new IpvsError('LD_ERR_NETLINK_MALFORMED', `malformed netlink attribute at offset ${off - start} (len ${len}, ${end - start} bytes)`);
     }
     visit(type, off + NLA_HDRLEN, len - NLA_HDRLEN);
     off += align4(len);
@@ -148,7 +148,7 @@ export function decodeMessages(buf: Buffer): NlMessage[] {
   while (off + NLMSG_HDRLEN <= buf.length) {
     const len = buf.readUInt32LE(off);
     if (len < NLMSG_HDRLEN || off + len > buf.length) {
-      throw new LdError('LD_ERR_NETLINK_MALFORMED', `malformed netlink message at offset ${off} (len ${len}, ${buf.length} bytes)`);
+      throw new IpvsError('LD_ERR_NETLINK_MALFORMED', `malformed netlink message at offset ${off} (len ${len}, ${buf.length} bytes)`);
     }
     const type = buf.readUInt16LE(off + 4);
     const flags = buf.readUInt16LE(off + 6);

@@ -6,6 +6,7 @@
  * Tests inject a fake through OpenIpvsOptions.socketFactory.
  */
 import { NETLINK_GENERIC } from './constants.js';
+import { IpvsError } from '../util/errors.js';
 
 /** RawSocket is a connected-to-the-kernel netlink datagram socket. Methods must not throw. */
 export interface RawSocket {
@@ -43,7 +44,7 @@ export const netlinkPackageSocket: RawSocketFactory = async (events) => {
   const { RawNetlinkSocket } = await import('netlink/dist/raw.js');
   const raw = new RawNetlinkSocket(NETLINK_GENERIC, { messagePeeking: false, msgBufferSize: 32768 } as ConstructorParameters<typeof RawNetlinkSocket>[1]);
   raw.on('message', (msg) => guard(() => events.onMessage(msg)));
-  raw.on('truncatedMessage', () => guard(() => events.onError(new Error('netlink datagram truncated'))));
+  raw.on('truncatedMessage', () => guard(() => events.onError(new IpvsError('LD_ERR_NETLINK_MALFORMED', 'netlink datagram truncated'))));
   raw.on('error', (err) => guard(() => events.onError(err)));
   raw.on('close', () => {});
   let open = true;
@@ -53,7 +54,7 @@ export const netlinkPackageSocket: RawSocketFactory = async (events) => {
       try {
         raw.send(datagram, {}, done);
       } catch (e) {
-        queueMicrotask(() => done(e instanceof Error ? e : new Error(String(e))));
+        queueMicrotask(() => done(e instanceof Error ? e : new IpvsError('LD_ERR_NETLINK_CLOSED', String(e))));
       }
     },
     close() { if (open) { open = false; guard(() => raw.close()); } },

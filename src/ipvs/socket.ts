@@ -18,7 +18,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { LdError } from '../util/errors.js';
+import { IpvsError, LdError } from '../util/errors.js';
 import type { Logger } from '../util/log.js';
 import { decodeMessages, type NlMessage } from './netlink.js';
 import type { RawSocket, RawSocketFactory } from './rawsocket.js';
@@ -91,9 +91,9 @@ export class NetlinkTransport {
 
   /** run sends the requests in order (pipelined, batched) and resolves one result per request; never rejects. */
   run(reqs: readonly NlRequest[]): Promise<NlResult[]> {
-    if (this.closed) return Promise.resolve(reqs.map(() => failed(new LdError('LD_ERR_NETLINK_CLOSED', 'IPVS handle is closed'))));
+    if (this.closed) return Promise.resolve(reqs.map(() => failed(new IpvsError('LD_ERR_NETLINK_CLOSED', 'IPVS handle is closed'))));
     if (this.queued >= this.o.maxQueue) {
-      return Promise.resolve(reqs.map(() => failed(new LdError('LD_ERR_NETLINK_BUSY', `netlink queue full (${this.queued} jobs waiting)`))));
+      return Promise.resolve(reqs.map(() => failed(new IpvsError('LD_ERR_NETLINK_BUSY', `netlink queue full (${this.queued} jobs waiting)`))));
     }
     this.queued++;
     const p = this.tail.then(() => this.execute(reqs)).finally(() => { this.queued--; });
@@ -104,18 +104,18 @@ export class NetlinkTransport {
   /** close fails whatever is pending with LD_ERR_NETLINK_CLOSED and releases the socket. */
   close(): void {
     this.closed = true;
-    this.fail(new LdError('LD_ERR_NETLINK_CLOSED', 'IPVS handle closed'));
+    this.fail(new IpvsError('LD_ERR_NETLINK_CLOSED', 'IPVS handle closed'));
     this.dropSocket();
   }
 
   private async execute(reqs: readonly NlRequest[]): Promise<NlResult[]> {
     if (reqs.length === 0) return [];
-    if (this.closed) return reqs.map(() => failed(new LdError('LD_ERR_NETLINK_CLOSED', 'IPVS handle closed')));
+    if (this.closed) return reqs.map(() => failed(new IpvsError('LD_ERR_NETLINK_CLOSED', 'IPVS handle closed')));
     let sock: RawSocket;
     try {
       sock = await this.open();
     } catch (e) {
-      const err = new LdError('LD_ERR_NETLINK_CLOSED', `cannot open a generic netlink socket: ${(e as Error).message}`, { cause: e });
+      const err = new IpvsError('LD_ERR_NETLINK_CLOSED', `cannot open a generic netlink socket: ${(e as Error).message}`, { cause: e });
       return reqs.map(() => failed(err));
     }
     const results = new Array<NlResult>(reqs.length);
@@ -143,7 +143,7 @@ export class NetlinkTransport {
     // replies are already ignored (stale generation), so the job could only time out.
     if (this.closed || gen !== this.generation) {
       sock.close();
-      throw new LdError('LD_ERR_NETLINK_CLOSED', 'IPVS handle closed while the socket was opening');
+      throw new IpvsError('LD_ERR_NETLINK_CLOSED', 'IPVS handle closed while the socket was opening');
     }
     const granted = sock.setRecvBufferSize(this.o.rcvbuf) || DEFAULT_RCVBUF;
     this.window = Math.max(1, Math.min(this.o.window, Math.floor(granted / REPLY_COST)));
@@ -239,14 +239,14 @@ export class NetlinkTransport {
 
   private onSocketError(e: Error): void {
     this.o.logger.warn(`ipvs: netlink socket error: ${e.message}; reopening on the next request`);
-    this.fail(new LdError('LD_ERR_NETLINK_CLOSED', `netlink socket error: ${e.message}`, { cause: e }));
+    this.fail(new IpvsError('LD_ERR_NETLINK_CLOSED', `netlink socket error: ${e.message}`, { cause: e }));
     this.dropSocket();
   }
 
   private onTimeout(): void {
     if (this.pending.size === 0) return;
     const n = this.pending.size;
-    this.fail(new LdError('LD_ERR_NETLINK_TIMEOUT', `no reply from the kernel within ${this.o.timeoutMs} ms (${n} request(s) outstanding)`));
+    this.fail(new IpvsError('LD_ERR_NETLINK_TIMEOUT', `no reply from the kernel within ${this.o.timeoutMs} ms (${n} request(s) outstanding)`));
     // Drop the socket so replies that arrive late cannot be matched to a future request.
     this.dropSocket();
   }

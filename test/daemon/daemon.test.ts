@@ -11,7 +11,7 @@ import type { ExecuteAction } from '../../src/daemon/execute.js';
 import { SwitchableLogger, type ClosableLogger } from '../../src/daemon/logger.js';
 import { memoryLogger } from '../../src/util/log.js';
 import type { LoadResult } from '../../src/config/model.js';
-import { config, FakeHost, flush, loader, manualClock, recordingEngine, waitFor } from './helpers.js';
+import { config, FakeHost, settle, loader, manualClock, recordingEngine, waitFor } from './helpers.js';
 
 interface Rig {
   dir: string;
@@ -67,7 +67,7 @@ test('start: pid file, engine start, execute= start, then ready; TERM: stop in o
     assert.deepEqual(r.exec, [[['other'], 'start']]);
     assert.deepEqual(r.ready, [{ ok: true, pid: 4242 }]);
     r.host.signal('SIGTERM');
-    await flush();
+    await settle();
     assert.deepEqual(r.engine.calls, ['start', 'stop']);
     assert.deepEqual(r.exec[1], [['other'], 'stop']);
     assert.ok(r.mem.lines.includes('info: Linux Director Daemon terminated on signal: TERM'));
@@ -83,7 +83,7 @@ test('a second stop signal while stopping is ignored (no crash, one stop, one ex
     r.host.signal('SIGINT');
     r.host.signal('SIGTERM');
     r.host.signal('SIGQUIT');
-    await flush();
+    await settle();
     assert.deepEqual(r.engine.calls, ['start', 'stop']);
     assert.deepEqual(r.host.exits, [0]);
     assert.ok(r.mem.lines.includes('info: Linux Director Daemon terminated on signal: INT'));
@@ -132,14 +132,14 @@ test('an autoreload change reloads with the settled content, without the "on sig
     });
     const [w] = r.watchers;
     assert.ok(w, 'the watcher starts once the daemon is up');
-    await flush();
+    await settle();
     w.emit('ready');
     await waitFor(() => r.engine.calls.length === 2);
     assert.deepEqual(r.engine.calls, ['start', 'reload'], r.mem.lines.join('\n'));
     assert.deepEqual(texts, ['checkinterval=7\n'], 'loaded from the content the watcher read, not read again');
     assert.ok(!r.mem.lines.some((l) => /on signal/.test(l)));
     w.emit('change');
-    await flush();
+    await settle();
     assert.deepEqual(r.engine.calls, ['start', 'reload'], 'the same content is not reloaded twice');
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
@@ -184,7 +184,7 @@ test('an unparsable pid file is stale and replaced', async () => {
     assert.deepEqual(r.ready, [{ ok: true, pid: 4242 }]);
     assert.equal(readFileSync(r.opts.pidFile!, 'utf8'), '4242\n');
     r.host.signal('SIGTERM');
-    await flush();
+    await settle();
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
 
@@ -194,14 +194,14 @@ test('a stop signal during startup waits for the engine to be up, tells start it
   const r = rig({ engine: recordingEngine({ gate }) });
   try {
     const running = runDaemon(r.opts);
-    await flush();
+    await settle();
     r.host.signal('SIGTERM');
     r.host.signal('SIGHUP');
-    await flush();
+    await settle();
     assert.deepEqual(r.host.exits, []);
     release();
     await running;
-    await flush();
+    await settle();
     assert.deepEqual(r.engine.calls, ['start', 'stop']);
     assert.deepEqual(r.host.exits, [0]);
     // `start` exits 1 on this report (docs/cli.md, "Stop during start"): the daemon was never up.
@@ -218,7 +218,7 @@ test('a failing execute= runner never skips the engine stop (cleanstop) nor cras
     process.on('unhandledRejection', onUnhandled);
     try {
       r.host.signal('SIGTERM');
-      await flush();
+      await settle();
     } finally { process.off('unhandledRejection', onUnhandled); }
     assert.equal(unhandled, undefined, 'no unhandled rejection');
     assert.deepEqual(r.engine.calls, ['start', 'stop']);
@@ -233,13 +233,13 @@ test('the watcher starts only once the daemon is up, and a stop closes it', asyn
   const r = rig({ engine: recordingEngine({ gate }) });
   try {
     const running = runDaemon(r.opts);
-    await flush();
+    await settle();
     assert.equal(r.watchers.length, 0, 'no watcher while the engine starts');
     release();
     await running;
     assert.equal(r.watchers.length, 1);
     r.host.signal('SIGTERM');
-    await flush();
+    await settle();
     assert.deepEqual(r.host.exits, [0]);
     assert.equal(r.watchers[0]!.closed, true);
   } finally { rmSync(r.dir, { recursive: true, force: true }); }

@@ -73,8 +73,8 @@ export function loader(results: LoadResult[]): (file: string) => Promise<LoadRes
   return async () => (results.length > 1 ? results.shift()! : results[0]!);
 }
 
-/** flush lets queued promise chains run. */
-export async function flush(): Promise<void> {
+/** settle lets queued promise chains run. */
+export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
 

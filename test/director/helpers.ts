@@ -21,7 +21,7 @@ export class FakeClock implements Clock {
   async advance(ms: number): Promise<void> {
     const end = this.t + ms;
     for (;;) {
-      await flush();
+      await settle();
       this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
       const next = this.timers[0];
       if (!next || next.at > end) break;
@@ -30,12 +30,12 @@ export class FakeClock implements Clock {
       next.fn();
     }
     this.t = end;
-    await flush();
+    await settle();
   }
 }
 
-/** flush lets pending promise callbacks (several hops) run. */
-export async function flush(): Promise<void> {
+/** settle lets pending promise callbacks (several hops) run. */
+export async function settle(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise<void>((r) => setImmediate(r));
 }
 

@@ -9,7 +9,7 @@
  */
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
-import { LdError } from '../../util/errors.js';
+import { CheckError, LdError } from '../../util/errors.js';
 
 /** ByteBudget counts the bytes one check has read; it never grows past `max`. */
 export class ByteBudget {
@@ -33,7 +33,7 @@ export class ByteBudget {
 
   /** error is what a check reports once the budget is exceeded. */
   error(): LdError {
-    return new LdError('LD_ERR_RESPONSE_LIMIT', `response exceeds ${this.max} bytes`);
+    return new CheckError('LD_ERR_RESPONSE_LIMIT', `response exceeds ${this.max} bytes`);
   }
 }
 
@@ -59,7 +59,7 @@ export function meter<T extends Socket>(socket: T, budget: ByteBudget, inspect?:
     const chunk = args[0] as Buffer;
     const bad = inspect?.(chunk);
     if (bad !== undefined) {
-      socket.destroy(new LdError('LD_ERR_CHECK', bad));
+      socket.destroy(new CheckError('LD_ERR_CHECK', bad));
       return false;
     }
     const fit = budget.take(chunk.length);

@@ -3,7 +3,7 @@
  * radius, sql, sip): `timeoutMs` or the caller's AbortSignal, whichever comes first, bounds the
  * whole check, and every outcome - a return, a throw, the deadline - becomes a CheckResult.
  */
-import { LdError } from '../../util/errors.js';
+import { CheckError } from '../../util/errors.js';
 import type { CheckContext, CheckResult } from '../types.js';
 import { CHECK_FINISHED, CheckTimeout, TimeLimit, clockOf, isTimeout } from './time-limit.js';
 import { ByteBudget } from './byte-budget.js';
@@ -24,8 +24,8 @@ export const up = (message: string): Outcome => ({ up: true, message });
  * fail makes the error for an expected "down" outcome deep inside a body (a protocol "no"):
  * thrown, its message is what the monitor shows, verbatim in either ErrorStyle.
  */
-export function fail(message: string): LdError {
-  return new LdError('LD_ERR_CHECK', message);
+export function fail(message: string): CheckError {
+  return new CheckError('LD_ERR_CHECK', message);
 }
 
 /** Deadline is handed to a check body: one signal for "give up now", and a place to register releases. */

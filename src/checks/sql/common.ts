@@ -1,5 +1,6 @@
 import type { CheckFn, CheckSpec } from '../types.js';
 import { clip } from '../lib/result.js';
+import { CheckError } from '../../util/errors.js';
 import { type Deadline, down, up, withDeadline } from '../lib/deadline.js';
 
 /**
@@ -63,7 +64,7 @@ function targetOf(spec: CheckSpec, query: string): SqlTarget {
  * sqlError makes one line of a database error: the driver's code (errno name or SQLSTATE)
  * with the server's message, which says what was wrong (bad password, unknown table).
  */
-export function sqlError(err: unknown): Error {
+export function sqlError(err: unknown): CheckError {
   if (err && typeof err === 'object') {
     const e = err as { code?: unknown; message?: unknown };
     // oracledb puts the socket error on a second line (NJS-503 ...\nconnect ECONNREFUSED ...).
@@ -72,7 +73,7 @@ export function sqlError(err: unknown): Error {
       : '';
     const code = typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : '';
     const text = code !== '' && !message.includes(code) ? `${code}: ${message}` : message || code;
-    return new Error(clip(text || String(err)));
+    return new CheckError('LD_ERR_CHECK', clip(text || String(err)));
   }
-  return new Error(clip(String(err)));
+  return new CheckError('LD_ERR_CHECK', clip(String(err)));
 }

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { TimeLimit } from '../../../src/checks/lib/time-limit.js';
-import { createRunner, deadlineMs, GRACE_MS, runCheck, selectCheck, type CheckTables } from '../../../src/checks/run.js';
+import { TimeLimit, budgetMs as deadlineMs } from '../../../src/checks/lib/time-limit.js';
+import { createRunner, GRACE_MS, runCheck, selectCheck, type CheckTables } from '../../../src/checks/run.js';
 import { KIND_CHECKS, SERVICE_CHECKS } from '../../../src/checks/registry.js';
 import type { CheckFn, CheckResult } from '../../../src/checks/types.js';
 import { makeSpec } from '../../harness/index.js';
