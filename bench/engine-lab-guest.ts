@@ -33,7 +33,7 @@ const STEADY_S = num('BENCH_STEADY_S', 20);
 const DETECT_CAP_S = num('BENCH_DETECT_CAP_S', 30);
 const START_REPEATS = num('BENCH_START_REPEATS', 3);
 
-const DIR = '/tmp/engine-lab';
+const DIR = process.env.BENCH_DIR ?? '/tmp/engine-lab';
 const vs = virtualsOf({ services: SERVICES, realsPerService: REALS });
 const TOTAL = vs.length * REALS;
 const keyOf = (v: BenchVirtual): ServiceKey => ({ family: 4, protocol: 'tcp', address: v.vip, port: v.port });

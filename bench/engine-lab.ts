@@ -105,6 +105,8 @@ async function main(): Promise<number> {
     BENCH_SYSTEMS: arg('systems', 'ours,keepalived,perl'), BENCH_PERL_START_CAP_S: arg('perl-cap', '300'),
     BENCH_SAMPLES: arg('samples', '7'), BENCH_STEADY_S: arg('steady', '20'), BENCH_START_REPEATS: arg('repeats', '3'),
     BENCH_DETECT_CAP_S: arg('detect-cap', '30'),
+    // --dir: the guest's working tree (configs, logs, nginx); a /var/tmp path keeps it on the host after the run.
+    BENCH_DIR: arg('dir', '/tmp/engine-lab'),
   };
   const snap = snapshot();
   console.log(`engine-lab: booting the kernel lab (${JSON.stringify(env)}; built tree copied to ${snap})`);
