@@ -70,37 +70,28 @@ export class ConfigError<D extends PositionedProblem = PositionedProblem> extend
   }
 }
 
-/** IpvsError: an IPVS request the kernel refused, or a netlink transport failure. */
-export class IpvsError extends LdError {
-  declare readonly code: IpvsErrorCode;
-  constructor(code: IpvsErrorCode, message: string, options?: { cause?: unknown }) {
+/**
+ * PartError is an LdError whose code is one of its part's codes: each part's class below is this
+ * with the part's code union, so a catch can branch on the class and the compiler checks the code.
+ */
+class PartError<C extends LdErrorCode> extends LdError {
+  declare readonly code: C;
+  constructor(code: C, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }
+
+/** IpvsError: an IPVS request the kernel refused, or a netlink transport failure. */
+export class IpvsError extends PartError<IpvsErrorCode> {}
 
 /** CheckError: thrown inside a check body and turned into its down result (never past runCheck). */
-export class CheckError extends LdError {
-  declare readonly code: CheckErrorCode;
-  constructor(code: CheckErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class CheckError extends PartError<CheckErrorCode> {}
 
 /** DaemonError: a pid file, log, state file, mail transport or engine failure of the daemon. */
-export class DaemonError extends LdError {
-  declare readonly code: DaemonErrorCode;
-  constructor(code: DaemonErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class DaemonError extends PartError<DaemonErrorCode> {}
 
 /** ControlError: the control socket and its arguments. */
-export class ControlError extends LdError {
-  declare readonly code: ControlErrorCode;
-  constructor(code: ControlErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class ControlError extends PartError<ControlErrorCode> {}
 
 /** isLdError narrows unknown values (catch clauses) to LdError, optionally of a given code. */
 export function isLdError(e: unknown, code?: LdErrorCode): e is LdError {
