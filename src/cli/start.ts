@@ -246,10 +246,11 @@ function stoppedDuringStartup(sig: NodeJS.Signals): StartOutcome {
 export function startDaemon(inv: Invocation, claim: StartClaim = new StartClaim(inv.pidFile, inv.deps.pid)): Promise<StartOutcome> {
   const config = inv.config;
   const stopSig = claim.stopSignal;
-  if (!config || stopSig || inv.foreground || systemdNotifySocket(inv.deps.env, inv.deps.pid)) claim.release();
+  const notifySocket = systemdNotifySocket(inv.deps.env, inv.deps.pid);
+  // Only the detached path hands the claim on (to the daemon); every other path ends it here.
+  if (!config || stopSig || inv.foreground || notifySocket) claim.release();
   if (!config) return Promise.resolve({ kind: 'failed', message: 'no valid configuration' });
   if (stopSig) return Promise.resolve(stoppedDuringStartup(stopSig));
   if (inv.foreground) return foreground(inv, config);
-  const notifySocket = systemdNotifySocket(inv.deps.env, inv.deps.pid);
   return notifySocket ? underSystemd(inv, config, notifySocket) : detached(inv, claim);
 }
