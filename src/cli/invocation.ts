@@ -5,14 +5,16 @@
  * config stops only the actions that need it; `status` and `stop` go on from the pid file
  * (and never delete it), so the OCF agent still gets 0/1/3 and can stop the daemon.
  */
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { configError, formatDiagnostic, type Config } from '../config/model.js';
+import { configError, formatDiagnostic, type Config, type LoadResult } from '../config/model.js';
 import type { Clock } from '../util/clock.js';
 import { isLdError } from '../util/errors.js';
 import type { EngineFactory } from '../daemon/engine.js';
 import type { StaleCleanup } from '../daemon/stale-stop.js';
 import type { CommandSpec } from '../daemon/execute.js';
 import { openLogger, silentLogger, stderrLogger, type ClosableLogger } from '../daemon/logger.js';
+import { readSettled, SETTLE_DEFAULTS } from '../daemon/config-file.js';
 import { pidFilePath } from '../daemon/pidfile.js';
 import type { RunArgs } from './args.js';
 import type { ConfigApi } from './config-api.js';
@@ -67,6 +69,31 @@ export type PrepareResult = { readonly ok: true; readonly inv: Invocation } | { 
 const ACTIONS_WITHOUT_CONFIG = new Set(['status', 'stop', 'show', 'drain', 'enable']);
 
 /**
+ * SETTLED_ACTIONS read the config the way the daemon's HUP does (daemon/config-file.ts): once
+ * no process writes it and it has been quiet for a second. `sed -i ... && ldirectord www reload`,
+ * or a reload typed while a script still writes the file, otherwise validates a torn file and
+ * refuses the reload with a config error the file does not have.
+ */
+const SETTLED_ACTIONS = new Set(['reload', 'force-reload']);
+
+/** load reads the config: settled for the actions that hand it to a running daemon. */
+async function load(action: string, configPath: string, name: string, deps: CliDeps): Promise<LoadResult> {
+  if (SETTLED_ACTIONS.has(action)) {
+    const r = await readSettled(configPath, { clock: deps.clock });
+    if (r.kind === 'content') {
+      let readableByOthers = false;
+      try { readableByOthers = ((await stat(configPath)).mode & 0o004) !== 0; } catch { /* gone since: the daemon reports it */ }
+      return deps.configApi.loadConfigText(r.content.toString('utf8'), configPath, { name, readableByOthers });
+    }
+    if (r.kind === 'unsettled') {
+      return { ok: false, diagnostics: [{ severity: 'error', file: configPath, line: 0, directive: '', message: `the file did not stop changing for ${SETTLE_DEFAULTS.giveUpMs / 1000} s` }] };
+    }
+    // missing: the loader's own read reports it the usual way.
+  }
+  return deps.configApi.loadConfig(configPath, { name });
+}
+
+/**
  * prepare locates and loads the config and opens the log, reporting failures as exit codes.
  * `beforeLoad` gets the pid file's path before the config is read (`start` claims it then).
  */
@@ -82,7 +109,7 @@ export async function prepare(args: RunArgs, deps: CliDeps, beforeLoad?: (pidFil
   }
   const pidFile = pidFilePath(settings.pidDir, name);
   beforeLoad?.(pidFile);
-  const result = await deps.configApi.loadConfig(configPath, { name });
+  const result = await load(args.action, configPath, name, deps);
   let config: Config | undefined;
   if (result.ok) {
     config = result.config;
