@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createDirector } from '../../src/director/index.js';
 import { MemoryIpvs } from '../../src/ipvs/memory.js';
 import { memoryLogger } from '../../src/util/log.js';
-import { probeFor } from '../../src/director/spec.js';
+import { probeFor, realKey } from '../../src/director/spec.js';
 import { KINDS, SERVICES, SERVICE_NAMES, checkerLine, type KindName } from '../../src/checks/table.js';
 import type { CheckOption, CheckTarget } from '../../src/checks/types.js';
 import type { Config, VirtualService } from '../../src/config/model.js';
@@ -86,6 +86,14 @@ test('a connect check on a UDP virtual (which runs ping) carries checkCount', ()
   const spec = probeFor(virtual('10.0.0.1', 53, [], { protocol: 'udp', checktype: { kind: 'connect' }, checkcount: 4 }), real('10.1.0.1'), global()).spec;
   assert.equal(spec.checkCount, 4);
   assert.equal(SERVICES.http.reads.includes('tlsVerify'), true, 'http follows redirects to https with the check\'s TLS policy');
+});
+
+test('the health key across reloads changes with an option the check reads, not with one it does not', () => {
+  const r = real('10.1.0.1');
+  const key = (over: Partial<VirtualService>): string => realKey(virtual('10.0.0.1', 80, [r], over), r, global());
+  assert.equal(key({ login: 'someone' }), key({}), 'http does not read login');
+  assert.notEqual(key({ request: '/other' }), key({}), 'http reads request');
+  assert.notEqual(key({ service: 'ftp', login: 'someone' }), key({ service: 'ftp' }), 'ftp reads login');
 });
 
 function director(cfg: Config) {
