@@ -18,8 +18,12 @@ import { fileURLToPath } from 'node:url';
 import { request as httpRequest } from 'node:http';
 import { connect as netConnect } from 'node:net';
 import { runCheck } from '../src/checks/run.js';
-import type { CheckResult, CheckSpec } from '../src/checks/types.js';
+import type { CheckResult, FullCheckSpec } from '../src/checks/types.js';
+
+/** BenchCheck runs one of the bench's specs (every option set, as the test harness builds them). */
+type BenchCheck = (spec: FullCheckSpec, signal: AbortSignal) => Promise<CheckResult>;
 import { fetchOnce } from '../src/checks/lib/http-fetch.js';
+import type { HttpSpec } from '../src/checks/lib/http-get.js';
 import { Client as UndiciClient } from 'undici';
 import { freePorts, makeTempDir, makeSpec, startNginx, type ServerProcess, type TempDir } from '../test/harness/index.js';
 
@@ -106,7 +110,7 @@ function cpuSecondsOf(pids: number[]): number {
  * close on a bare net.Socket (no timeout, no parsing beyond a substring test). It shows how much
  * of an http check's cost is the kernel's and how much the HTTP client's (kind floor-http).
  */
-function rawHttpGet(spec: CheckSpec): Promise<CheckResult> {
+function rawHttpGet(spec: HttpSpec): Promise<CheckResult> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const s = netConnect(spec.checkPort, spec.realAddress);
@@ -123,7 +127,7 @@ function rawHttpGet(spec: CheckSpec): Promise<CheckResult> {
  * nodeHttpGet is NOT a check either: the same GET through node:http with `agent: false` (a new
  * connection per request), to compare the platform's HTTP client with undici (kind node-http).
  */
-function nodeHttpGet(spec: CheckSpec): Promise<CheckResult> {
+function nodeHttpGet(spec: HttpSpec): Promise<CheckResult> {
   const t0 = performance.now();
   return new Promise((resolve) => {
     const req = httpRequest({ host: spec.realAddress, port: spec.checkPort, path: spec.request, agent: false, headers: { connection: 'close' } }, (res) => {
@@ -142,7 +146,7 @@ function nodeHttpGet(spec: CheckSpec): Promise<CheckResult> {
  * handler API, keepAlive off), i.e. what the http check ran before it moved to its own wire
  * client (src/checks/lib/http-wire.ts); kept to compare the two side by side (kind undici-http).
  */
-async function undiciHttpGet(spec: CheckSpec): Promise<CheckResult> {
+async function undiciHttpGet(spec: HttpSpec): Promise<CheckResult> {
   const t0 = performance.now();
   const url = new URL(`http://${spec.realAddress}:${spec.checkPort}${spec.request}`);
   const client = new UndiciClient(url.origin, { pipelining: 1, connect: { keepAlive: false } });
@@ -160,7 +164,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] as number : NaN;
 }
 
-async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'paced', rate: number, check: typeof runCheck): Promise<Figures> {
+async function measure(specs: FullCheckSpec[], pids: number[], mode: 'saturate' | 'paced', rate: number, check: BenchCheck): Promise<Figures> {
   const lat: number[] = [];
   let checks = 0;
   let failed = 0;
@@ -196,7 +200,7 @@ async function measure(specs: CheckSpec[], pids: number[], mode: 'saturate' | 'p
           if (busy[i]) { failed++; firstError ??= 'target still in flight (skipped)'; continue; }
           busy[i] = 1;
           inflight++;
-          void check(specs[i] as CheckSpec, signal).then((r) => { busy[i] = 0; inflight--; record(r); });
+          void check(specs[i] as FullCheckSpec, signal).then((r) => { busy[i] = 0; inflight--; record(r); });
         }
       };
       const timer = setInterval(tick, 1);
@@ -215,7 +219,7 @@ async function main(): Promise<void> {
     for (const n of TARGETS) {
       const targets = await makeTargets(n);
       const http = kind === 'http' || kind === 'floor-http' || kind === 'node-http' || kind === 'undici-http';
-      const check: typeof runCheck = kind === 'floor-http' ? (s) => rawHttpGet(s)
+      const check: BenchCheck = kind === 'floor-http' ? (s) => rawHttpGet(s)
         : kind === 'node-http' ? (s) => nodeHttpGet(s) : kind === 'undici-http' ? (s) => undiciHttpGet(s) : runCheck;
       const server = http ? await startNginxes(targets) : await startNodeServers(targets);
       try {

@@ -1,4 +1,4 @@
-import type { CheckFn, CheckSpec } from './types.js';
+import type { CheckFn, CheckTarget, SpecOf } from './types.js';
 import { compileReceive, type Receive } from './lib/receive.js';
 import { connectTcp, connectUdp } from './lib/socket.js';
 import { type Deadline, type Outcome, down, up, withDeadline } from './lib/deadline.js';
@@ -16,7 +16,7 @@ const DNS_TCP_FLOOR = 2 * (2 + 0xffff);
  * name, PTR for an IP address). Up when an A/AAAA address or a PTR name matches `receive`.
  * An empty receive is always down, as in the original (L3812: `length($recstr) and ...`).
  */
-export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (d) => {
+export const check: CheckFn<SpecOf<'request' | 'receive'>> = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (d) => {
   if (spec.receive === '') return down('empty receive: a dns check without receive is always down');
   const re = spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return down(re);
@@ -51,7 +51,7 @@ function decider(queries: readonly DnsQuery[], re: Receive): (msg: Buffer) => Ou
 
 /** overUdp sends every query in one datagram each from a connected socket and waits for answers. */
 function overUdp(
-  spec: CheckSpec, d: Deadline, queries: readonly DnsQuery[], decide: (msg: Buffer) => Outcome | undefined,
+  spec: CheckTarget, d: Deadline, queries: readonly DnsQuery[], decide: (msg: Buffer) => Outcome | undefined,
 ): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     connectUdp(spec.realAddress, spec.checkPort, d, {
@@ -69,7 +69,7 @@ function overUdp(
 
 /** overTcp sends every query with its 2-byte length prefix on one connection (RFC 1035 4.2.2). */
 async function overTcp(
-  spec: CheckSpec, d: Deadline, queries: readonly DnsQuery[], decide: (msg: Buffer) => Outcome | undefined,
+  spec: CheckTarget, d: Deadline, queries: readonly DnsQuery[], decide: (msg: Buffer) => Outcome | undefined,
 ): Promise<Outcome> {
   const socket = await connectTcp(spec.realAddress, spec.checkPort, d.signal, d.budget);
   d.defer(() => socket.destroy());

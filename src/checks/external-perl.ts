@@ -1,4 +1,5 @@
 import type { CheckFn } from './types.js';
+import type { ExternalSpec } from './external.js';
 import { execBounded } from './lib/exec.js';
 import { externalArgs, outcomeResult } from './external.js';
 import { checkResult } from './lib/result.js';
@@ -9,7 +10,7 @@ import { checkResult } from './lib/result.js';
  * (L3520-3545), so a script that loops or dies there stalls or breaks the daemon; a separate
  * perl process gives the same @ARGV and exit-status semantics without that.
  */
-export const check: CheckFn = async (spec, signal) => {
+export const check: CheckFn<ExternalSpec> = async (spec, signal) => {
   const started = performance.now();
   if (spec.checkCommand === '') return checkResult(false, 'no checkcommand', started);
   const o = await execBounded('perl', [spec.checkCommand, ...externalArgs(spec)], signal, Math.min(spec.maxBytes, 4096));

@@ -1,4 +1,7 @@
-import type { CheckFn, CheckSpec } from './types.js';
+import type { CheckFn, SpecOf } from './types.js';
+
+/** ExternalSpec: an external check passes the virtual and the real on to its command. */
+export type ExternalSpec = SpecOf<'checkCommand' | 'virtualAddress' | 'virtualPort' | 'fwmark'>;
 import { execBounded, type ExecOutcome } from './lib/exec.js';
 import { checkResult, clip } from './lib/result.js';
 
@@ -11,7 +14,7 @@ function bracket(addr: string): string {
  * externalArgs are the four arguments of an external check (ldirectord check_external L3486):
  * virtual address, virtual port, real address, real port; for fwmark virtuals `<mark> 0 <rip> <rport>`.
  */
-export function externalArgs(spec: CheckSpec): string[] {
+export function externalArgs(spec: ExternalSpec): string[] {
   const virtual = spec.fwmark !== undefined
     ? [String(spec.fwmark), '0']
     : [bracket(spec.virtualAddress ?? ''), String(spec.virtualPort)];
@@ -32,7 +35,7 @@ export function outcomeResult(o: ExecOutcome, started: number) {
 }
 
 /** check for checktype=external: run checkcommand (argv exec, no shell) with externalArgs. */
-export const check: CheckFn = async (spec, signal) => {
+export const check: CheckFn<ExternalSpec> = async (spec, signal) => {
   const started = performance.now();
   if (spec.checkCommand === '') return checkResult(false, 'no checkcommand', started);
   const o = await execBounded(spec.checkCommand, externalArgs(spec), signal, Math.min(spec.maxBytes, 4096));

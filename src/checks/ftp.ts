@@ -13,7 +13,7 @@
  */
 import { Writable } from 'node:stream';
 import { Client } from 'basic-ftp';
-import type { CheckContext, CheckFn } from './types.js';
+import type { CheckContext, CheckFn, SpecOf } from './types.js';
 import { down, fail, up, withDeadline } from './lib/deadline.js';
 import { compileReceive } from './lib/receive.js';
 import { clip, errorText } from './lib/result.js';
@@ -56,7 +56,7 @@ export function credentials(login: string, passwd: string, ctx: CheckContext): {
 }
 
 /** ftpCheck builds the ftp negotiate check; `wellKnownPort` is used when spec.checkPort is 0. */
-export const ftpCheck = (wellKnownPort: number): CheckFn => (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
+export const ftpCheck = (wellKnownPort: number): CheckFn<SpecOf<'request' | 'receive' | 'login' | 'passwd'>> => (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
   const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof receive === 'string') return down(receive);
   // basic-ftp's own timeout is per socket inactivity; the deadline below bounds the whole check.

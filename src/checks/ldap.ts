@@ -9,7 +9,11 @@
 import { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { Client } from 'ldapts';
-import type { CheckFn, CheckSpec } from './types.js';
+import type { CheckFn, SpecOf } from './types.js';
+
+/** LdapSpec: the ldap check's options; ldaps also reads tlsVerify. */
+type LdapSpec = SpecOf<'request' | 'receive' | 'login' | 'passwd'>;
+type LdapsSpec = SpecOf<'request' | 'receive' | 'login' | 'passwd' | 'tlsVerify'>;
 import { down, fail, up, withDeadline } from './lib/deadline.js';
 import { meter } from './lib/byte-budget.js';
 import { compileReceive, type Receive } from './lib/receive.js';
@@ -26,8 +30,13 @@ export function searchBase(request: string): string {
   return request.startsWith('/') ? request.slice(1) : request;
 }
 
-/** ldapCheck builds the check for plain LDAP (389) or LDAP over implicit TLS (636). */
-export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
+/**
+ * ldapCheck builds the check for plain LDAP (389) or LDAP over implicit TLS (636). Only the TLS
+ * connection reads tlsVerify, and ldapts makes one only for an ldaps URL: plain ldap declares none.
+ */
+export function ldapCheck(secure: false, wellKnownPort: number): CheckFn<LdapSpec>;
+export function ldapCheck(secure: true, wellKnownPort: number): CheckFn<LdapsSpec>;
+export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn<LdapsSpec> {
   return (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, async (deadline) => {
     const receive = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
     if (typeof receive === 'string') return down(receive);
@@ -60,7 +69,7 @@ export function ldapCheck(secure: boolean, wellKnownPort: number): CheckFn {
 }
 
 /** negotiate runs bind + base search on a connected client and returns the up message. */
-async function negotiate(client: Client, spec: CheckSpec, receive: Receive | undefined): Promise<string> {
+async function negotiate(client: Client, spec: LdapSpec, receive: Receive | undefined): Promise<string> {
   try {
     if (spec.login !== '' && spec.passwd !== '') await client.bind(spec.login, spec.passwd);
     else await client.bind('', '');

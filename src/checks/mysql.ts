@@ -1,7 +1,6 @@
 import { Socket } from 'node:net';
 import mysql from 'mysql2';
 import { meter } from './lib/byte-budget.js';
-import type { CheckFn } from './types.js';
 import { LIBRARY_SLACK_MS, sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
 
 /**
@@ -30,4 +29,4 @@ const runMysql: SqlDriver = (t, d) => new Promise((resolve, reject) => {
 });
 
 /** check is the mysql negotiate check (ldirectord check_mysql, L3343). */
-export const check: CheckFn = sqlCheck(runMysql);
+export const check = sqlCheck(runMysql);

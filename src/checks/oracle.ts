@@ -1,5 +1,4 @@
 import oracledb from 'oracledb';
-import type { CheckFn } from './types.js';
 import { LIBRARY_SLACK_MS, sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
 
 /**
@@ -41,4 +40,4 @@ const runOracle: SqlDriver = async (t, d) => {
 };
 
 /** check is the oracle negotiate check (ldirectord check_oracle, L3363). */
-export const check: CheckFn = sqlCheck(runOracle);
+export const check = sqlCheck(runOracle);

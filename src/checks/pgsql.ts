@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { CheckFn } from './types.js';
 import { LIBRARY_SLACK_MS, sqlCheck, sqlError, type SqlDriver } from './sql/common.js';
 import { Socket } from 'node:net';
 import { meter } from './lib/byte-budget.js';
@@ -41,4 +40,4 @@ const runPgsql: SqlDriver = async (t, d) => {
 };
 
 /** check is the pgsql negotiate check (ldirectord check_pgsql, L3348). */
-export const check: CheckFn = sqlCheck(runPgsql);
+export const check = sqlCheck(runPgsql);

@@ -1,4 +1,4 @@
-import type { CheckFn } from './types.js';
+import type { CheckFn, SpecOf } from './types.js';
 import { checkResult, errorText } from './lib/result.js';
 
 type NetPing = typeof import('net-ping');
@@ -24,7 +24,7 @@ function reason(e: unknown): string {
  * ICMP identifier: net-ping matches replies by identifier+sequence only, and would otherwise
  * take a concurrent check's reply for its own.
  */
-export const check: CheckFn = async (spec, signal) => {
+export const check: CheckFn<SpecOf<'checkCount'>> = async (spec, signal) => {
   const started = performance.now();
   let ping: NetPing;
   try {

@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';
 import radius from 'radius';
-import type { CheckFn } from './types.js';
+import type { CheckFn, SpecOf } from './types.js';
 import { errorText } from './lib/result.js';
 import { connectUdp, targetPort } from './lib/socket.js';
 import { down, up, withDeadline, type Outcome } from './lib/deadline.js';
@@ -19,7 +19,7 @@ const RADIUS_PORT = 1812;
  * request is retransmitted unchanged (same identifier and authenticator) every third of the
  * timeout, as a RADIUS client does on a lossy path; the original sent it once.
  */
-export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => new Promise<Outcome>((resolve, reject) => {
+export const check: CheckFn<SpecOf<'login' | 'passwd' | 'secret'>> = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => new Promise<Outcome>((resolve, reject) => {
   const v6 = isIP(spec.realAddress) === 6;
   let timer: NodeJS.Timeout | undefined;
   d.defer(() => clearInterval(timer));

@@ -6,29 +6,34 @@
  * lets the engine load what its config uses before the first round, so an import never eats
  * into a check's deadline.
  */
-import type { CheckFn } from './types.js';
+import type { AnyCheckFn, CheckFn, CheckOption, CheckSpec, SpecOf } from './types.js';
 import { KINDS, SERVICES, SERVICE_NAMES, type CheckerDef, type KindName, type ServiceName } from './table.js';
 
-/** LazyCheckFn is a CheckFn that imports its module on first call (or on `preload`). */
-export interface LazyCheckFn extends CheckFn {
+/** LazyCheckFn is a checker that imports its module on first call (or on `preload`). */
+export interface LazyCheckFn extends AnyCheckFn {
   preload(): Promise<void>;
 }
 
-function lazy(def: CheckerDef): LazyCheckFn {
-  let loading: Promise<CheckFn> | undefined;
-  const get = (): Promise<CheckFn> => (loading ??= def.load(def.port));
-  const fn = (async (spec, signal, ctx) => (await get())(spec, signal, ctx)) as LazyCheckFn;
+/**
+ * lazy erases a line's spec type: runCheck dispatches any spec on its kind and service, and a
+ * spec reaching this checker was built from this same line (director/spec.ts), so it holds the
+ * options the line declares (SpecOf<O>).
+ */
+function lazy<O extends CheckOption>(def: CheckerDef<O>): LazyCheckFn {
+  let loading: Promise<CheckFn<SpecOf<O>>> | undefined;
+  const get = (): Promise<CheckFn<SpecOf<O>>> => (loading ??= def.load(def.port));
+  const fn = (async (spec: CheckSpec, signal, ctx) => (await get())(spec as SpecOf<O>, signal, ctx)) as LazyCheckFn;
   fn.preload = async () => { await get(); };
   return fn;
 }
 
 /** KIND_CHECKS: checktypes other than negotiate (which dispatches on the service). */
 export const KIND_CHECKS: Readonly<Record<KindName, LazyCheckFn>> = Object.freeze(
-  Object.fromEntries(Object.entries(KINDS).map(([k, def]) => [k, lazy(def)])) as Record<KindName, LazyCheckFn>);
+  Object.fromEntries(Object.entries(KINDS).map(([k, def]) => [k, lazy<CheckOption>(def as CheckerDef)])) as Record<KindName, LazyCheckFn>);
 
 /** SERVICE_CHECKS: the negotiate check of each service. */
 export const SERVICE_CHECKS: Readonly<Record<ServiceName, LazyCheckFn>> = Object.freeze(
-  Object.fromEntries(SERVICE_NAMES.map((s) => [s, lazy(SERVICES[s])])) as Record<ServiceName, LazyCheckFn>);
+  Object.fromEntries(SERVICE_NAMES.map((s) => [s, lazy<CheckOption>(SERVICES[s] as CheckerDef)])) as Record<ServiceName, LazyCheckFn>);
 
 /**
  * preloadChecks loads the modules of the named kinds and services. A module that fails to load

@@ -4,7 +4,7 @@
  * every outcome - including a checker bug or a checker that ignores its signal - into a
  * CheckResult.
  */
-import type { CheckContext, CheckFn, CheckKind, CheckResult, CheckServiceName, CheckSpec } from './types.js';
+import type { AnyCheckFn, CheckContext, CheckKind, CheckResult, CheckServiceName, CheckSpec } from './types.js';
 import { KIND_CHECKS, SERVICE_CHECKS } from './registry.js';
 import { setMaxListeners } from 'node:events';
 import { errorText } from './lib/result.js';
@@ -17,12 +17,12 @@ export { GRACE_MS };
 
 /** CheckTables is the shape of the registry, so tests can run the framework over fake checkers. */
 export interface CheckTables {
-  readonly kinds: Readonly<Record<Exclude<CheckKind, 'negotiate'>, CheckFn>>;
-  readonly services: Readonly<Record<CheckServiceName, CheckFn>>;
+  readonly kinds: Readonly<Record<Exclude<CheckKind, 'negotiate'>, AnyCheckFn>>;
+  readonly services: Readonly<Record<CheckServiceName, AnyCheckFn>>;
 }
 
 /** selectCheck returns the checker that runs for `spec` and the name it reports under. */
-export function selectCheck(spec: CheckSpec, tables: CheckTables): { name: string; fn: CheckFn } {
+export function selectCheck(spec: CheckSpec, tables: CheckTables): { name: string; fn: AnyCheckFn } {
   if (spec.kind === 'negotiate') return { name: spec.service, fn: tables.services[spec.service] };
   // ldirectord L2906: connect on a UDP virtual runs a ping check instead (UDP has no connect).
   if (spec.kind === 'connect' && spec.protocol === 'udp') return { name: 'ping', fn: tables.kinds.ping };

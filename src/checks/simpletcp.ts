@@ -1,4 +1,4 @@
-import type { CheckFn } from './types.js';
+import type { CheckFn, SpecOf } from './types.js';
 import { connectTcp, readLines } from './lib/socket.js';
 import { compileReceive } from './lib/receive.js';
 import { checkResult, errorText } from './lib/result.js';
@@ -17,7 +17,7 @@ export function simpletcpPayload(request: string): string {
  * check for service=simpletcp: connect, send the payload, shut down the write side, then read
  * lines (bounded by the byte budget) until one matches receive. Up on a matching line.
  */
-export const check: CheckFn = async (spec, signal) => {
+export const check: CheckFn<SpecOf<'request' | 'receive'>> = async (spec, signal) => {
   const started = performance.now();
   const re = spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return checkResult(false, re, started);

@@ -1,4 +1,4 @@
-import type { CheckFn, CheckSpec } from './types.js';
+import type { CheckFn, CheckTarget, SpecOf } from './types.js';
 import { clip } from './lib/result.js';
 import { connectTcp, connectUdp, readLines } from './lib/socket.js';
 import { type Deadline, type Outcome, down, up, withDeadline } from './lib/deadline.js';
@@ -10,7 +10,7 @@ import { orDefaultLogin } from './lib/identity.js';
  * UDP, or TCP when the virtual is tcp, and look at the first response line only. Up when it
  * matches ^SIP/2.0 200 OK; any other status (a provisional 100 included, as in the original) is down.
  */
-export const check: CheckFn = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => {
+export const check: CheckFn<SpecOf<'login'>> = (spec, signal, ctx) => withDeadline(spec.timeoutMs, signal, (d) => {
   const login = orDefaultLogin(spec.login, ctx);
   return spec.protocol === 'tcp' ? overTcp(spec, d, login) : overUdp(spec, d, login);
 }, { maxBytes: spec.maxBytes, ctx });
@@ -20,7 +20,7 @@ function judge(line: string): Outcome {
   return SIP_OK.test(line) ? up(clip(line)) : down(clip(line));
 }
 
-function overUdp(spec: CheckSpec, d: Deadline, login: string): Promise<Outcome> {
+function overUdp(spec: CheckTarget, d: Deadline, login: string): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     connectUdp(spec.realAddress, spec.checkPort, d, {
       error: reject,
@@ -35,7 +35,7 @@ function overUdp(spec: CheckSpec, d: Deadline, login: string): Promise<Outcome> 
   });
 }
 
-async function overTcp(spec: CheckSpec, d: Deadline, login: string): Promise<Outcome> {
+async function overTcp(spec: CheckTarget, d: Deadline, login: string): Promise<Outcome> {
   const socket = await connectTcp(spec.realAddress, spec.checkPort, d.signal, d.budget);
   d.defer(() => socket.destroy());
   socket.on('error', () => undefined); // errors surface through readLines; keep late ones quiet

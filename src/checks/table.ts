@@ -8,24 +8,29 @@
  * This file is data: config imports it for the names and ports, which loads no check module
  * (the `load` thunks run only when a check first runs, see registry.ts).
  */
-import type { CheckFn, CheckSpec } from './types.js';
+import type { CheckFn, CheckOption, SpecOf } from './types.js';
+
+export type { CheckOption };
 
 /**
- * CheckOption is a CheckSpec field that only some checks read. Every check also reads the
- * target: kind, service, protocol, family, realAddress, checkPort, timeoutMs, maxBytes.
+ * CheckerDef is one line of the table. Its `reads` is the type of its checker's spec: `load`
+ * must give a CheckFn<SpecOf<O>>, so a checker that reads an option its line does not declare
+ * does not compile, and the director builds its spec with exactly these options.
  */
-export type CheckOption = keyof Pick<CheckSpec,
-  | 'request' | 'receive' | 'httpMethod' | 'virtualHost' | 'login' | 'passwd' | 'database' | 'secret'
-  | 'checkCommand' | 'checkCount' | 'tlsVerify' | 'virtualAddress' | 'virtualPort' | 'fwmark' | 'realPort'>;
-
-/** CheckerDef is one line of the table. */
-export interface CheckerDef {
+export interface CheckerDef<O extends CheckOption = CheckOption> {
   /** The well-known port: the check port when nothing else gives one; 0 = none. */
   readonly port: number;
-  /** The options the check reads (documentation and the "Adding a check" contract). */
-  readonly reads: readonly CheckOption[];
+  /** The options the check reads beyond the target (CheckTarget). */
+  readonly reads: readonly O[];
   /** load imports the check's module and returns its check, built for `port`. */
-  readonly load: (port: number) => Promise<CheckFn>;
+  readonly load: (port: number) => Promise<CheckFn<SpecOf<O>>>;
+}
+
+/** line makes a table line; O is taken from `reads` alone, and `load` is checked against it. */
+export function line<const O extends CheckOption = never>(
+  port: number, reads: readonly O[], load: (port: number) => Promise<CheckFn<SpecOf<NoInfer<O>>>>,
+): CheckerDef<O> {
+  return { port, reads, load };
 }
 
 const TEXT = ['request', 'receive'] as const;
@@ -38,29 +43,29 @@ const SQL = ['request', ...LOGIN, 'database'] as const;
  * (L1860-1890); a port of 0 is never a service's default. The order is the one config lists.
  */
 export const SERVICES = Object.freeze({
-  dns: { port: 53, reads: TEXT, load: async () => (await import('./dns.js')).check },
-  ftp: { port: 21, reads: [...TEXT, ...LOGIN], load: async (p) => (await import('./ftp.js')).ftpCheck(p) },
-  http: { port: 80, reads: HTTP, load: async () => (await import('./lib/http-get.js')).httpCheck('http', 'direct') },
-  https: { port: 443, reads: [...HTTP, 'tlsVerify'], load: async () => (await import('./lib/http-get.js')).httpCheck('https', 'direct') },
-  http_proxy: { port: 3128, reads: [...HTTP, 'tlsVerify'], load: async () => (await import('./lib/http-get.js')).httpCheck('http', 'proxy') },
-  imap: { port: 143, reads: LOGIN, load: async (p) => (await import('./mail/imap.js')).imapCheck({ tls: false, wellKnownPort: p }) },
-  imaps: { port: 993, reads: [...LOGIN, 'tlsVerify'], load: async (p) => (await import('./mail/imap.js')).imapCheck({ tls: true, wellKnownPort: p }) },
-  ldap: { port: 389, reads: [...TEXT, ...LOGIN], load: async (p) => (await import('./ldap.js')).ldapCheck(false, p) },
-  ldaps: { port: 636, reads: [...TEXT, ...LOGIN, 'tlsVerify'], load: async (p) => (await import('./ldap.js')).ldapCheck(true, p) },
-  mysql: { port: 3306, reads: SQL, load: async () => (await import('./mysql.js')).check },
-  nntp: { port: 119, reads: [], load: async (p) => (await import('./nntp.js')).nntpCheck(p) },
-  none: { port: 0, reads: [], load: async () => (await import('./fixed.js')).alwaysUp },
-  oracle: { port: 1521, reads: SQL, load: async () => (await import('./oracle.js')).check },
-  pop: { port: 110, reads: LOGIN, load: async (p) => (await import('./mail/pop3.js')).pop3Check({ tls: false, wellKnownPort: p }) },
-  pops: { port: 995, reads: [...LOGIN, 'tlsVerify'], load: async (p) => (await import('./mail/pop3.js')).pop3Check({ tls: true, wellKnownPort: p }) },
-  radius: { port: 1812, reads: [...LOGIN, 'secret'], load: async () => (await import('./radius.js')).check },
-  pgsql: { port: 5432, reads: SQL, load: async () => (await import('./pgsql.js')).check },
-  simpletcp: { port: 0, reads: TEXT, load: async () => (await import('./simpletcp.js')).check },
-  sip: { port: 5060, reads: ['login'], load: async () => (await import('./sip.js')).check },
-  smtp: { port: 25, reads: [], load: async (p) => (await import('./mail/smtp.js')).smtpCheck(p) },
-  submission: { port: 587, reads: [], load: async (p) => (await import('./mail/smtp.js')).smtpCheck(p) },
-  'tcp-tls': { port: 0, reads: ['virtualHost', 'tlsVerify'], load: async () => (await import('./tcp-tls.js')).check },
-} satisfies Record<string, CheckerDef>);
+  dns: line(53, TEXT, async () => (await import('./dns.js')).check),
+  ftp: line(21, [...TEXT, ...LOGIN], async (p) => (await import('./ftp.js')).ftpCheck(p)),
+  http: line(80, [...HTTP, 'tlsVerify'], async () => (await import('./lib/http-get.js')).httpCheck('http', 'direct')),
+  https: line(443, [...HTTP, 'tlsVerify'], async () => (await import('./lib/http-get.js')).httpCheck('https', 'direct')),
+  http_proxy: line(3128, [...HTTP, 'tlsVerify'], async () => (await import('./lib/http-get.js')).httpCheck('http', 'proxy')),
+  imap: line(143, LOGIN, async (p) => (await import('./mail/imap.js')).imapCheck({ tls: false, wellKnownPort: p })),
+  imaps: line(993, [...LOGIN, 'tlsVerify'], async (p) => (await import('./mail/imap.js')).imapCheck({ tls: true, wellKnownPort: p })),
+  ldap: line(389, [...TEXT, ...LOGIN], async (p) => (await import('./ldap.js')).ldapCheck(false, p)),
+  ldaps: line(636, [...TEXT, ...LOGIN, 'tlsVerify'], async (p) => (await import('./ldap.js')).ldapCheck(true, p)),
+  mysql: line(3306, SQL, async () => (await import('./mysql.js')).check),
+  nntp: line(119, [], async (p) => (await import('./nntp.js')).nntpCheck(p)),
+  none: line(0, [], async () => (await import('./fixed.js')).alwaysUp),
+  oracle: line(1521, SQL, async () => (await import('./oracle.js')).check),
+  pop: line(110, LOGIN, async (p) => (await import('./mail/pop3.js')).pop3Check({ tls: false, wellKnownPort: p })),
+  pops: line(995, [...LOGIN, 'tlsVerify'], async (p) => (await import('./mail/pop3.js')).pop3Check({ tls: true, wellKnownPort: p })),
+  radius: line(1812, [...LOGIN, 'secret'], async () => (await import('./radius.js')).check),
+  pgsql: line(5432, SQL, async () => (await import('./pgsql.js')).check),
+  simpletcp: line(0, TEXT, async () => (await import('./simpletcp.js')).check),
+  sip: line(5060, ['login'], async () => (await import('./sip.js')).check),
+  smtp: line(25, [], async (p) => (await import('./mail/smtp.js')).smtpCheck(p)),
+  submission: line(587, [], async (p) => (await import('./mail/smtp.js')).smtpCheck(p)),
+  'tcp-tls': line(0, ['virtualHost', 'tlsVerify'], async () => (await import('./tcp-tls.js')).check),
+});
 
 /** ServiceName is a negotiate service: a key of SERVICES. */
 export type ServiceName = keyof typeof SERVICES;
@@ -79,15 +84,28 @@ export const SERVICE_PORTS: Readonly<Record<ServiceName, number>> = Object.freez
 export const SERVICE_BY_PORT: Readonly<Record<number, ServiceName>> = Object.freeze(Object.fromEntries(
   [...SERVICE_NAMES].reverse().filter((s) => SERVICES[s].port > 0).map((s) => [SERVICES[s].port, s])));
 
-/** KindName is a checktype that runs a check of its own (negotiate dispatches on SERVICES). */
-export type KindName = 'connect' | 'ping' | 'external' | 'external-perl' | 'on' | 'off';
+const EXTERNAL = ['checkCommand', 'virtualAddress', 'virtualPort', 'fwmark'] as const;
 
-/** KINDS: the checktypes other than negotiate. They have no port of their own. */
-export const KINDS: Readonly<Record<KindName, CheckerDef>> = Object.freeze({
-  connect: { port: 0, reads: [], load: async () => (await import('./connect.js')).check },
-  ping: { port: 0, reads: ['checkCount'], load: async () => (await import('./ping.js')).check },
-  external: { port: 0, reads: ['checkCommand', 'virtualAddress', 'virtualPort', 'fwmark', 'realPort'], load: async () => (await import('./external.js')).check },
-  'external-perl': { port: 0, reads: ['checkCommand', 'virtualAddress', 'virtualPort', 'fwmark', 'realPort'], load: async () => (await import('./external-perl.js')).check },
-  on: { port: 0, reads: [], load: async () => (await import('./fixed.js')).alwaysUp },
-  off: { port: 0, reads: [], load: async () => (await import('./fixed.js')).alwaysDown },
+/**
+ * KINDS: the checktypes other than negotiate. They have no port of their own. connect declares
+ * checkCount: on a UDP virtual it runs ping (ldirectord L2906), whose attempts it is.
+ */
+export const KINDS = Object.freeze({
+  connect: line(0, ['checkCount'], async () => (await import('./connect.js')).check),
+  ping: line(0, ['checkCount'], async () => (await import('./ping.js')).check),
+  external: line(0, EXTERNAL, async () => (await import('./external.js')).check),
+  'external-perl': line(0, EXTERNAL, async () => (await import('./external-perl.js')).check),
+  on: line(0, [], async () => (await import('./fixed.js')).alwaysUp),
+  off: line(0, [], async () => (await import('./fixed.js')).alwaysDown),
 });
+
+/** KindName is a checktype that runs a check of its own (negotiate dispatches on SERVICES). */
+export type KindName = keyof typeof KINDS;
+
+/** CheckerName is a line of the table: a negotiate service or another checktype. */
+export type ReadsOf<D> = D extends CheckerDef<infer O> ? O : never;
+
+/** CheckerLine is the table line of a spec: its service's when it negotiates, else its kind's. */
+export function checkerLine(kind: KindName | 'negotiate', service: ServiceName): CheckerDef {
+  return kind === 'negotiate' ? SERVICES[service] : KINDS[kind];
+}

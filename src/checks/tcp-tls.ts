@@ -6,13 +6,13 @@
  * else the real's address; virtualhost is then also the SNI.
  */
 import type { TLSSocket } from 'node:tls';
-import type { CheckFn } from './types.js';
+import type { CheckFn, SpecOf } from './types.js';
 import { ByteBudget } from './lib/byte-budget.js';
 import { connectStream, tlsPolicy } from './lib/socket.js';
 import { checkResult, errorText } from './lib/result.js';
 
 /** check: the tcp-tls negotiate check; it has no port of its own (checkport or the real's port). */
-export const check: CheckFn = async (spec, signal) => {
+export const check: CheckFn<SpecOf<'virtualHost' | 'tlsVerify'>> = async (spec, signal) => {
   const started = performance.now();
   let socket: TLSSocket | undefined;
   try {

@@ -258,7 +258,8 @@ export class DirectorEngine implements Director {
 
   private async run(spec: CheckSpec, signal: AbortSignal, limit: TimeLimit): Promise<CheckResult & { forced?: boolean }> {
     if (this.maintenance) {
-      const port = spec.fwmark !== undefined && spec.protocol === 'fwm' ? 0 : spec.realPort;
+      // A fwmark virtual (protocol fwm, and only it) names its reals' maintenance files without a port.
+      const port = spec.protocol === 'fwm' ? 0 : spec.realPort;
       const hit = await this.maintenance.check(spec.family, spec.realAddress, port);
       if (hit) return { up: false, message: MAINTENANCE_MESSAGE, durationMs: 0, forced: true };
     }

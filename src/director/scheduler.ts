@@ -66,6 +66,7 @@ interface Probe {
   /** combined: connects left before the next negotiate; 0 = negotiate next. */
   connectsLeft: number;
   removed: boolean;
+  /** The controller of the running check (from the scheduler's pool); undefined when idle. */
   ac?: ListenedAbort;
   limit?: ProbeLimit;
   kind: ProbeResult['kind'];
@@ -96,6 +97,13 @@ export class Scheduler {
   private queue: Probe[] = [];
   private running = 0;
   private stopped = false;
+  /**
+   * Clean controllers (never aborted, no listener left) for the next checks to start. A check
+   * takes one and gives it back when it settles clean, so the scheduler makes about as many
+   * controllers as checks run at once, not one per probe: a new ListenedAbort costs a few times a
+   * check's own work, and 10,000 new probes (a start, a reload) made 10,000 of them.
+   */
+  private readonly idle: ListenedAbort[] = [];
   private maxChecks: number;
   private readonly timers: TimerHeap<Probe>;
   checksRun = 0;
@@ -164,6 +172,7 @@ export class Scheduler {
   stop(): void {
     this.stopped = true;
     for (const k of [...this.probes.keys()]) this.remove(k);
+    this.idle.length = 0;
     this.timers.clear();
   }
 
@@ -189,11 +198,10 @@ export class Scheduler {
     p.kind = kind;
     p.startedAt = startedAt;
     const token = ++p.runToken;
-    // A probe keeps its controller while it was never aborted and the last check left no
-    // listener on it (runCheck removes its own): one AbortController per check is a large share
-    // of the garbage at 10k checks/s, and garbage is what turns into GC pauses and lag.
-    let ac = p.ac;
-    if (!ac || ac.signal.aborted || ac.listened) ac = new ListenedAbort();
+    // A controller is reused while it was never aborted and the last check left no listener on
+    // it (runCheck removes its own): one AbortController per check is a large share of the
+    // garbage at 10k checks/s, and garbage is what turns into GC pauses and lag.
+    const ac = this.idle.pop() ?? new ListenedAbort();
     p.ac = ac;
     // The deadline lives in this heap, not in a timer per check: at it the check's signal is
     // aborted with a CheckTimeout (runCheck then reports `timeout after N ms`), and the grace
@@ -232,7 +240,9 @@ export class Scheduler {
     p.runToken++;
     p.running = false;
     p.limit = undefined;
-    if (p.ac?.signal.aborted) p.ac = undefined;
+    const ac = p.ac;
+    p.ac = undefined;
+    if (ac && !ac.signal.aborted && !ac.listened) this.idle.push(ac);
     this.running--;
   }
 

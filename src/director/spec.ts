@@ -3,11 +3,11 @@
  * used to run identical checks once, and the identities the director keys its state by.
  */
 import { createHash } from 'node:crypto';
-import type { CheckKind, CheckSpec } from '../checks/types.js';
+import type { CheckKind, CheckOptions, CheckSpec, CheckTarget } from '../checks/types.js';
 import { compileReceive, type Receive } from '../checks/lib/receive.js';
 import type { GlobalConfig, RealServer, VirtualService } from '../config/model.js';
 import { hostPort } from '../util/address.js';
-import { SERVICE_PORTS } from '../checks/table.js';
+import { SERVICE_PORTS, checkerLine } from '../checks/table.js';
 
 
 /** checkPortOf is ld_checkport: the virtual's checkport, else the real's port if > 0, else the service's. */
@@ -42,36 +42,51 @@ function compiledFor(receive: string, memo: ReceiveMemo): Receive | undefined {
   return typeof re === 'string' ? undefined : re;
 }
 
+/** optionOf is one option's value for a (virtual, real) pair (a real's request/receive win). */
+function optionOf(o: keyof CheckOptions, v: VirtualService, r: RealServer): CheckOptions[keyof CheckOptions] {
+  switch (o) {
+    case 'virtualAddress': return v.address;
+    case 'virtualPort': return v.port;
+    case 'fwmark': return v.fwmark;
+    case 'request': return r.request ?? v.request;
+    case 'receive': return r.receive ?? v.receive;
+    case 'compiledReceive': return undefined;
+    case 'httpMethod': return v.httpmethod;
+    case 'virtualHost': return v.virtualhost;
+    case 'login': return v.login;
+    case 'passwd': return v.passwd;
+    case 'database': return v.database;
+    case 'secret': return v.secret;
+    case 'checkCommand': return v.checkcommand;
+    case 'checkCount': return v.checkcount;
+    case 'tlsVerify': return v.httpsverify;
+  }
+}
+
+/**
+ * specOf is the spec a check of `kind` runs for (v, r): the target, plus exactly the options its
+ * checker's table line reads (SpecOf), so the probe key holds what the check reads and no more.
+ * Built once per config load; a check only reads it.
+ */
 function specOf(v: VirtualService, r: RealServer, g: GlobalConfig, kind: CheckKind, memo: ReceiveMemo): CheckSpec {
   const negotiateLike = kind === 'negotiate';
-  const receive = r.receive ?? v.receive;
-  return {
+  // Filled field by field from the line's list, which TS cannot follow: the line types the checker.
+  const spec: CheckTarget & Record<string, unknown> = {
     kind,
     service: v.service,
     protocol: v.protocol,
     family: v.family,
-    virtualAddress: v.address,
-    virtualPort: v.port,
-    fwmark: v.fwmark,
     realAddress: r.address,
     realPort: r.port,
     checkPort: checkPortOf(v, r),
-    request: r.request ?? v.request,
-    receive,
-    ...(negotiateLike && receive !== '' ? { compiledReceive: compiledFor(receive, memo) } : {}),
-    httpMethod: v.httpmethod,
-    virtualHost: v.virtualhost,
-    login: v.login,
-    passwd: v.passwd,
-    database: v.database,
-    secret: v.secret,
-    checkCommand: v.checkcommand,
     // Rounded: sub-second values are decimals (1.1 * 1000 is 1100.0000000000002).
     timeoutMs: Math.round((negotiateLike ? v.negotiatetimeout : v.checktimeout) * 1000),
-    checkCount: v.checkcount,
     maxBytes: g.maxresponsebytes,
-    tlsVerify: v.httpsverify,
   };
+  for (const o of checkerLine(kind, v.service).reads) spec[o] = optionOf(o, v, r);
+  const receive = spec.receive;
+  if (typeof receive === 'string' && receive !== '') spec.compiledReceive = compiledFor(receive, memo);
+  return spec;
 }
 
 /**
@@ -92,14 +107,13 @@ export function probeFor(v: VirtualService, r: RealServer, g: GlobalConfig, memo
 }
 
 /**
- * dedupView drops the virtual's address, port and fwmark unless the check passes them on (the
- * external checks' arguments), and the compiled receive (its string is there already): a real
- * behind two VIPs is then probed once (as Seesaw's dedup, and as the original's fork=no id,
- * which has no VIP either).
+ * dedupView is what identical checks share: the spec without the compiled receive (its string
+ * is there already). A spec holds only what its check reads, so a real behind two VIPs is probed
+ * once (as Seesaw's dedup, and as the original's fork=no id, which has no VIP either) unless the
+ * check passes the virtual on (the external checks' arguments).
  */
 function dedupView(s: CheckSpec): CheckSpec {
-  if (s.kind === 'external' || s.kind === 'external-perl') return s;
-  return { ...s, virtualAddress: undefined, virtualPort: 0, fwmark: undefined, compiledReceive: undefined };
+  return s.compiledReceive === undefined ? s : { ...s, compiledReceive: undefined };
 }
 
 /** realKey identifies a real's health state across reloads: virtual id + address + port + check. */

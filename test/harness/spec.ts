@@ -1,9 +1,12 @@
 /** Check specs and small check-test helpers shared by every check test. */
 import assert from 'node:assert/strict';
-import type { CheckResult, CheckServiceName, CheckSpec } from '../../src/checks/types.js';
+import type { CheckResult, CheckServiceName, FullCheckSpec } from '../../src/checks/types.js';
 
-/** makeSpec builds a complete CheckSpec for tests, with neutral defaults and `over` applied. */
-export function makeSpec(over: Partial<CheckSpec> = {}): CheckSpec {
+/**
+ * makeSpec builds a spec with every option (valid for any checker) for tests, with neutral
+ * defaults and `over` applied.
+ */
+export function makeSpec(over: Partial<FullCheckSpec> = {}): FullCheckSpec {
   return {
     kind: 'negotiate',
     service: 'none',
@@ -34,14 +37,14 @@ export function makeSpec(over: Partial<CheckSpec> = {}): CheckSpec {
  * serviceSpec is the negotiate spec of the line-protocol tests (mail, nntp, ldap, ftp): `service`
  * at host:port (virtual, real and check port alike), 5 s timeout, 64 KiB read bound.
  */
-export function serviceSpec(service: CheckServiceName, host: string, port: number, over: Partial<CheckSpec> = {}): CheckSpec {
+export function serviceSpec(service: CheckServiceName, host: string, port: number, over: Partial<FullCheckSpec> = {}): FullCheckSpec {
   return makeSpec({
     service, virtualPort: port, realAddress: host, realPort: port, checkPort: port, timeoutMs: 5000, maxBytes: 65536, ...over,
   });
 }
 
 /** specFor is the negotiate spec of the dns, radius, sql and sip tests: 3 s timeout, 64 KiB read bound. */
-export function specFor(over: Partial<CheckSpec> & Pick<CheckSpec, 'service' | 'realAddress' | 'checkPort'>): CheckSpec {
+export function specFor(over: Partial<FullCheckSpec> & Pick<FullCheckSpec, 'service' | 'realAddress' | 'checkPort'>): FullCheckSpec {
   return makeSpec({
     virtualAddress: '127.0.7.254', virtualPort: 0, realPort: over.checkPort, timeoutMs: 3000, maxBytes: 65536, ...over,
   });

@@ -3,7 +3,7 @@
  * imaps, nntp): deadline, connect, run the protocol body, always close, turn the outcome into
  * a CheckResult. The body returns the "up" message or throws (fail() for a protocol "no").
  */
-import type { CheckContext, CheckResult, CheckSpec } from '../types.js';
+import type { CheckContext, CheckResult, CheckTarget } from '../types.js';
 import { up, withDeadline } from './deadline.js';
 import { LineSession } from './line-session.js';
 import { targetPort } from './socket.js';
@@ -12,15 +12,16 @@ import { targetPort } from './socket.js';
 export interface DialogueOptions {
   /** Port used when spec.checkPort is 0. */
   readonly wellKnownPort: number;
-  /** Implicit TLS (pops, imaps). */
+  /** Implicit TLS (pops, imaps), and whether to verify its certificate (their spec's tlsVerify). */
   readonly tls: boolean;
+  readonly tlsVerify?: boolean;
   /** The check's context (its time limit and clock, see withDeadline). */
   readonly ctx?: CheckContext;
 }
 
 /** runDialogue connects to the real server and runs `body` on the session under the deadline. */
 export function runDialogue(
-  spec: CheckSpec,
+  spec: CheckTarget,
   signal: AbortSignal,
   opts: DialogueOptions,
   body: (session: LineSession) => Promise<string>,
@@ -30,7 +31,7 @@ export function runDialogue(
       host: spec.realAddress,
       port: targetPort(spec, opts.wellKnownPort),
       tls: opts.tls,
-      tlsVerify: spec.tlsVerify,
+      tlsVerify: opts.tlsVerify ?? false,
       budget: deadline.budget,
       signal: deadline.signal,
     });

@@ -4,7 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { Client, ProxyAgent, type Dispatcher, type buildConnector } from 'undici';
-import type { CheckSpec } from '../types.js';
+import type { HttpSpec } from './http-get.js';
 import { BoundedBody, type Fetched } from './http-wire.js';
 import { hostPart } from './host-part.js';
 import { tlsOptions, tlsPolicy } from './socket.js';
@@ -88,7 +88,7 @@ const ENOUGH = Object.freeze({ name: 'ResponseNotNeeded', message: 'response not
  * connection that carries the response (to the proxy, or the tunnel through it) is metered with
  * the check's byte budget; the CONNECT reply itself is bounded by undici's header limit.
  */
-function proxyDispatcher(spec: CheckSpec, budget: ByteBudget): Dispatcher {
+function proxyDispatcher(spec: HttpSpec, budget: ByteBudget): Dispatcher {
   const slack = spec.timeoutMs + 1000;
   const tls = tlsOptions(tlsPolicy(spec));
   // proxyTunnel false: an absolute-form GET through the proxy for http URLs, as LWP sends;
@@ -114,7 +114,7 @@ function metered(connect: buildConnector.connector, budget: ByteBudget): buildCo
 
 /** fetchThroughProxy fetches one hop of an http_proxy check through the real (the proxy). */
 export function fetchThroughProxy(
-  spec: CheckSpec, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
+  spec: HttpSpec, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
 ): Promise<Fetched> {
   return fetchOnce(proxyDispatcher(spec, budget), url, spec.httpMethod, host, signal, maxBytes, budget);
 }

@@ -1,5 +1,11 @@
 import { STATUS_CODES } from 'node:http';
-import type { CheckFn, CheckResult, CheckSpec } from '../types.js';
+import type { CheckFn, CheckResult, SpecOf } from '../types.js';
+
+/**
+ * HttpSpec: what the http, https and http_proxy checks read. Plain http reads tlsVerify too: a
+ * redirect to an https URL is fetched over TLS with the check's policy.
+ */
+export type HttpSpec = SpecOf<'request' | 'receive' | 'httpMethod' | 'virtualHost' | 'tlsVerify'>;
 import { compileReceive } from './receive.js';
 import { clip, errorText } from './result.js';
 import { fetchWire, type Fetched } from './http-wire.js';
@@ -41,7 +47,7 @@ export function redirectTarget(from: URL, location: string, credentials: boolean
  * checkUrl is what an http(s) check fetches: the request verbatim when it is an absolute URL,
  * else `<scheme>://<rip>:<checkport><request>` (ldirectord builds $$r{url} the same way).
  */
-export function checkUrl(spec: CheckSpec, scheme: 'http' | 'https'): string {
+export function checkUrl(spec: Pick<HttpSpec, 'request' | 'realAddress' | 'checkPort'>, scheme: 'http' | 'https'): string {
   if (ABSOLUTE.test(spec.request)) return spec.request;
   return `${scheme}://${hostPart(spec.realAddress)}:${spec.checkPort}${spec.request}`;
 }
@@ -55,7 +61,7 @@ export type HttpGetMode = 'direct' | 'proxy';
  * http_proxy keeps undici's ProxyAgent, which speaks the proxy forms LWP uses, loaded on first use.
  */
 function fetchHop(
-  spec: CheckSpec, mode: HttpGetMode, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
+  spec: HttpSpec, mode: HttpGetMode, url: URL, host: string | undefined, signal: AbortSignal, maxBytes: number, budget: ByteBudget,
 ): Promise<Fetched> {
   if (mode === 'proxy') return import('./http-fetch.js').then((m) => m.fetchThroughProxy(spec, url, host, signal, maxBytes, budget));
   const tls = url.protocol === 'https:' ? tlsPolicy(spec) : undefined;
@@ -70,7 +76,7 @@ function result(up: boolean, message: string): CheckResult {
   return { up, message, durationMs: 0 };
 }
 
-function bodyMessage(spec: CheckSpec, r: Fetched): string {
+function bodyMessage(spec: HttpSpec, r: Fetched): string {
   const text = r.body.toString('utf8');
   const snippet = clip(text.trim() || '(empty body)', 160);
   return r.truncated ? `no match in first ${spec.maxBytes} bytes (body truncated): ${snippet}` : snippet;
@@ -84,7 +90,7 @@ function bodyMessage(spec: CheckSpec, r: Fetched): string {
  * (and over TLS or not as its URL says); the 3xx of the 8th hop is returned as LWP does. A
  * refused redirect (redirectTarget) is down with its reason. All hops share one byte budget.
  */
-export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'http' | 'https', mode: HttpGetMode): Promise<CheckResult> {
+export async function httpGet(spec: HttpSpec, signal: AbortSignal, scheme: 'http' | 'https', mode: HttpGetMode): Promise<CheckResult> {
   const re = spec.receive === '' ? undefined : spec.compiledReceive ?? compileReceive(spec.receive);
   if (typeof re === 'string') return result(false, re);
   let url: URL;
@@ -128,6 +134,6 @@ export async function httpGet(spec: CheckSpec, signal: AbortSignal, scheme: 'htt
  * Certificates are not verified unless tlsVerify is set (the original passes
  * verify_hostname=>0, issue #361); tlsVerify also sends virtualhost as SNI.
  */
-export function httpCheck(scheme: 'http' | 'https', mode: HttpGetMode): CheckFn {
+export function httpCheck(scheme: 'http' | 'https', mode: HttpGetMode): CheckFn<HttpSpec> {
   return (spec, signal) => httpGet(spec, signal, scheme, mode);
 }

@@ -2,7 +2,7 @@
  * ListenedAbort is an AbortController that knows whether anything still listens for its abort.
  * Two owners decide on that once per check: runCheck tells a finished check's signal "finished"
  * only when a listener is left (an abort builds an Event and reads the clock, a syscall in the
- * kernel lab, for nobody), and the scheduler reuses a probe's controller only while it is clean
+ * kernel lab, for nobody), and the scheduler takes a controller back for reuse only while it is clean
  * (one controller per check is garbage at 10,000 checks/s). The signal's own add/remove methods
  * keep the set, so the answer is one size read instead of a copy of Node's listener list.
  */

@@ -1,12 +1,12 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Socket, isIP } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { CheckSpec } from '../types.js';
+import type { CheckOptions, CheckTarget } from '../types.js';
 import type { Deadline } from './deadline.js';
 import { meter, meterDatagrams, type ByteBudget } from './byte-budget.js';
 
 /** targetPort is the port to check: spec.checkPort when set, else the service's well-known port. */
-export function targetPort(spec: CheckSpec, wellKnown: number): number {
+export function targetPort(spec: Pick<CheckTarget, 'checkPort'>, wellKnown: number): number {
   return spec.checkPort > 0 ? spec.checkPort : wellKnown;
 }
 
@@ -21,7 +21,7 @@ export interface TlsPolicy {
 }
 
 /** tlsPolicy is a check's TLS policy from its spec: virtualhost is the name only when verifying. */
-export function tlsPolicy(spec: Pick<CheckSpec, 'tlsVerify' | 'virtualHost'>): TlsPolicy {
+export function tlsPolicy(spec: Pick<CheckOptions, 'tlsVerify' | 'virtualHost'>): TlsPolicy {
   return { verify: spec.tlsVerify, ...(spec.tlsVerify && spec.virtualHost ? { name: spec.virtualHost } : {}) };
 }
 

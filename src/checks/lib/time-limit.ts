@@ -7,7 +7,7 @@
  * the context, no real timer runs at all.
  */
 import { systemClock, type Clock, type TimerHandle } from '../../util/clock.js';
-import type { CheckSpec } from '../types.js';
+import type { CheckTarget } from '../types.js';
 
 /** CheckClock is what a check needs of the clock: a monotonic reading and one timer. */
 export type CheckClock = Pick<Clock, 'monotonic' | 'setTimeout' | 'clearTimeout'>;
@@ -64,9 +64,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * (ldirectord's Net::Ping loop; connect on a UDP virtual pings), so its budget is the product;
  * everything else gets one timeout. Capped at the longest timer rather than timing out at once.
  */
-export function budgetMs(spec: Pick<CheckSpec, 'kind' | 'protocol' | 'timeoutMs' | 'checkCount'>): number {
+export function budgetMs(spec: Pick<CheckTarget, 'kind' | 'protocol' | 'timeoutMs'> & { readonly checkCount?: number }): number {
   const usesPing = spec.kind === 'ping' || (spec.kind === 'connect' && spec.protocol === 'udp');
-  return Math.min(usesPing ? spec.timeoutMs * Math.max(1, spec.checkCount) : spec.timeoutMs, MAX_TIMER_MS);
+  return Math.min(usesPing ? spec.timeoutMs * Math.max(1, spec.checkCount ?? 1) : spec.timeoutMs, MAX_TIMER_MS);
 }
 
 /** TimeLimit: when a check started and how long it may take, read on the caller's clock. */

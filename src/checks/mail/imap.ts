@@ -4,7 +4,7 @@
  * instead of imapflow: imapflow pulls in a parser, compression and mailbox state for what is
  * three commands, and has no AbortSignal; LineSession gives the shared deadline and byte bound.
  */
-import type { CheckFn } from '../types.js';
+import type { CheckFn, SpecOf } from '../types.js';
 import { fail } from '../lib/deadline.js';
 import { runDialogue } from '../lib/dialogue.js';
 import { clipLine, type LineSession } from '../lib/line-session.js';
@@ -25,8 +25,11 @@ async function tagged(s: LineSession, tag: string): Promise<string> {
 }
 
 /** imapCheck builds the check: plain on 143 (imap) or implicit TLS on 993 (imaps). */
-export function imapCheck(opts: { readonly tls: boolean; readonly wellKnownPort: number }): CheckFn {
-  return (spec, signal, ctx) => runDialogue(spec, signal, { ...opts, ctx }, async (s) => {
+export function imapCheck(opts: { readonly tls: false; readonly wellKnownPort: number }): CheckFn<SpecOf<'login' | 'passwd'>>;
+export function imapCheck(opts: { readonly tls: true; readonly wellKnownPort: number }): CheckFn<SpecOf<'login' | 'passwd' | 'tlsVerify'>>;
+export function imapCheck(opts: { readonly tls: boolean; readonly wellKnownPort: number }): CheckFn<SpecOf<'login' | 'passwd' | 'tlsVerify'>> {
+  // tlsVerify is read only over TLS: the plain check declares none.
+  return (spec, signal, ctx) => runDialogue(spec, signal, { ...opts, tlsVerify: opts.tls && spec.tlsVerify, ctx }, async (s) => {
     const greeting = await s.readLine();
     // PREAUTH is a successful greeting too: the session is already authenticated.
     if (!/^\* (OK|PREAUTH)\b/i.test(greeting)) throw fail(`greeting: ${clipLine(greeting)}`);

@@ -5,7 +5,7 @@
  * login, USER and PASS must both be accepted (RFC 1939 4-7). No POP3 client library is used:
  * the dialogue is four commands, and LineSession gives it the shared deadline and byte bound.
  */
-import type { CheckFn } from '../types.js';
+import type { CheckFn, SpecOf } from '../types.js';
 import { fail } from '../lib/deadline.js';
 import { runDialogue } from '../lib/dialogue.js';
 import { clipLine, type LineSession } from '../lib/line-session.js';
@@ -18,8 +18,11 @@ async function expectOk(s: LineSession, what: string): Promise<string> {
 }
 
 /** pop3Check builds the check: plain on 110 (pop) or implicit TLS on 995 (pops). */
-export function pop3Check(opts: { readonly tls: boolean; readonly wellKnownPort: number }): CheckFn {
-  return (spec, signal, ctx) => runDialogue(spec, signal, { ...opts, ctx }, async (s) => {
+export function pop3Check(opts: { readonly tls: false; readonly wellKnownPort: number }): CheckFn<SpecOf<'login' | 'passwd'>>;
+export function pop3Check(opts: { readonly tls: true; readonly wellKnownPort: number }): CheckFn<SpecOf<'login' | 'passwd' | 'tlsVerify'>>;
+export function pop3Check(opts: { readonly tls: boolean; readonly wellKnownPort: number }): CheckFn<SpecOf<'login' | 'passwd' | 'tlsVerify'>> {
+  // tlsVerify is read only over TLS: the plain check declares none.
+  return (spec, signal, ctx) => runDialogue(spec, signal, { ...opts, tlsVerify: opts.tls && spec.tlsVerify, ctx }, async (s) => {
     const greeting = await expectOk(s, 'greeting');
     if (spec.login !== '') {
       s.send(`USER ${spec.login}`);

@@ -1,4 +1,7 @@
-import type { CheckFn, CheckSpec } from '../types.js';
+import type { CheckFn, SpecOf } from '../types.js';
+
+/** SqlSpec: what the mysql, pgsql and oracle checks read beyond the target. */
+export type SqlSpec = SpecOf<'request' | 'login' | 'passwd' | 'database'>;
 import { clip } from '../lib/result.js';
 import { CheckError } from '../../util/errors.js';
 import { type Deadline, down, up, withDeadline } from '../lib/deadline.js';
@@ -38,7 +41,7 @@ export type SqlDriver = (target: SqlTarget, d: Deadline) => Promise<number>;
  * run's result was thrown away); any connect, prepare or execute failure is just down (the
  * original's `goto err_disconect` on a prepare failure crashed the daemon, L3400).
  */
-export function sqlCheck(driver: SqlDriver): CheckFn {
+export function sqlCheck(driver: SqlDriver): CheckFn<SqlSpec> {
   return (spec, signal, ctx) => {
     const query = spec.request.replace(/^\//, '');
     if (spec.login === '' || query === '') {
@@ -53,7 +56,7 @@ export function sqlCheck(driver: SqlDriver): CheckFn {
   };
 }
 
-function targetOf(spec: CheckSpec, query: string): SqlTarget {
+function targetOf(spec: SqlSpec, query: string): SqlTarget {
   return {
     host: spec.realAddress, port: spec.checkPort, user: spec.login, password: spec.passwd,
     database: spec.database, query,

@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CheckFn, CheckServiceName } from '../../../src/checks/types.js';
+import type { SqlSpec } from '../../../src/checks/sql/common.js';
 import { freePort, makeTempDir, never, specFor, type TempDir } from '../../harness/index.js';
 import type { DbServer } from './servers.js';
 
@@ -37,7 +38,7 @@ export function sqlCases(badAuth: RegExp, noTable: RegExp): SqlCase[] {
 export interface SqlSuite {
   readonly title: string;
   readonly service: CheckServiceName;
-  readonly check: CheckFn;
+  readonly check: CheckFn<SqlSpec>;
   readonly host: string;
   readonly start: (tmp: TempDir, host: string, port: number) => Promise<DbServer>;
   /** setup creates user checker/s3cret, database ldtest, and table ldcheck with 3 rows. */

@@ -5,6 +5,7 @@ import { check as mysql } from '../../../src/checks/mysql.js';
 import { check as pgsql } from '../../../src/checks/pgsql.js';
 import { check as oracle, connectDescriptor } from '../../../src/checks/oracle.js';
 import type { CheckFn } from '../../../src/checks/types.js';
+import type { SqlSpec } from '../../../src/checks/sql/common.js';
 import { freePort, startTcpServer, type TestServer } from '../../harness/index.js';
 import { never, specFor } from '../../harness/index.js';
 
@@ -25,7 +26,7 @@ async function settled(probe: () => number, ms: number): Promise<number> {
   return probe();
 }
 
-const drivers: Array<{ name: 'mysql' | 'pgsql' | 'oracle'; fn: CheckFn }> = [
+const drivers: Array<{ name: 'mysql' | 'pgsql' | 'oracle'; fn: CheckFn<SqlSpec> }> = [
   { name: 'mysql', fn: mysql }, { name: 'pgsql', fn: pgsql }, { name: 'oracle', fn: oracle },
 ];
 
