@@ -211,6 +211,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     stopSignal.abort();
     // A stop requested during startup runs once the engine is up, so it can clean up.
     if (!started) { pendingStop = sig; return; }
+    // No check starts from here on, before the first await of the stop (engine.ts, halt).
+    engine.halt?.();
     chain = chain.then(() => stop(sig));
   };
   for (const sig of STOP_SIGNALS) host.on(sig, () => onStop(sig));
