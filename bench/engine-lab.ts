@@ -4,6 +4,9 @@
  * one system at a time; bench/engine-lab-guest.ts does the measuring). Prints one markdown table.
  *   node dist/bench/engine-lab.js [--services 10] [--reals 20] [--systems ours,keepalived,perl]
  *     [--perl-cap 300] [--samples 7] [--steady 20] [--repeats 3] [--json out.json]
+ *     [--interval 1] [--settle 30] [--state-every 5] [--dir /tmp/engine-lab]
+ * Starts alternate between systems; each begins from an empty table, with every earlier system's
+ * processes gone (waited for, killed after 90 s) and the guest's sockets back to the baseline.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
