@@ -34,8 +34,8 @@ export function virtualsOf(l: Layout): BenchVirtual[] {
 }
 
 /** renderLdirectordCf is the ldirectord.cf both ldirectords read (only directives both know). */
-export function renderLdirectordCf(vs: readonly BenchVirtual[], logfile: string): string {
-  const lines = ['checktimeout=3', 'negotiatetimeout=3', 'checkinterval=1', 'quiescent=no', `logfile="${logfile}"`, ''];
+export function renderLdirectordCf(vs: readonly BenchVirtual[], logfile: string, intervalS = 1): string {
+  const lines = ['checktimeout=3', 'negotiatetimeout=3', `checkinterval=${intervalS}`, 'quiescent=no', `logfile="${logfile}"`, ''];
   for (const v of vs) {
     lines.push(`virtual=${v.vip}:${v.port}`);
     for (const r of v.reals) lines.push(`\treal=${r}:80 gate`);
@@ -48,13 +48,14 @@ export function renderLdirectordCf(vs: readonly BenchVirtual[], logfile: string)
  * renderKeepalivedConf: `alpha` so reals start down and enter only after a passing check (as in
  * ldirectord; without it keepalived adds every real unchecked at start), `retry 0` so one failed
  * check takes a real out (ldirectord's failurecount=1), `fast_recovery` so one passing check
- * brings it in (ldirectord's one success), the same 3 s timeout and 1 s interval.
+ * brings it in (ldirectord's one success), the same 3 s timeout and interval (1 s unless the
+ * benchmark asks for a longer one: a guest that cannot check 10,000 reals a second).
  */
-export function renderKeepalivedConf(vs: readonly BenchVirtual[]): string {
+export function renderKeepalivedConf(vs: readonly BenchVirtual[], intervalS = 1): string {
   const digest = createHash('md5').update(PAGE).digest('hex');
   const out = ['global_defs {', '  router_id bench', '}', ''];
   for (const v of vs) {
-    out.push(`virtual_server ${v.vip} ${v.port} {`, '  delay_loop 1', '  lb_algo wrr', '  lb_kind DR', '  protocol TCP', '  alpha');
+    out.push(`virtual_server ${v.vip} ${v.port} {`, `  delay_loop ${intervalS}`, '  lb_algo wrr', '  lb_kind DR', '  protocol TCP', '  alpha');
     for (const r of v.reals) {
       out.push(
         `  real_server ${r} 80 {`, '    weight 1', '    HTTP_GET {',

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** TICKS is USER_HZ, 100 on every Linux this runs on. */
 const TICKS = 100;
 
-interface ProcStat { pid: number; ppid: number; cpuTicks: number }
+interface ProcStat { pid: number; ppid: number; cpuTicks: number; zombie: boolean }
 
 function stat(pid: number): ProcStat | undefined {
   try {
@@ -16,7 +16,7 @@ function stat(pid: number): ProcStat | undefined {
     // The command name may hold spaces and parentheses: fields start after the last ')'.
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
     // f[0] = state (field 3), so field n is f[n - 3]: ppid 4, utime 14, stime 15, cutime 16, cstime 17.
-    return { pid, ppid: Number(f[1]), cpuTicks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
+    return { pid, ppid: Number(f[1]), zombie: f[0] === 'Z', cpuTicks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) };
   } catch { return undefined; }
 }
 
@@ -30,20 +30,40 @@ function rssKb(pid: number): number {
 /** Usage of a process tree at one moment. */
 export interface Usage { readonly cpuS: number; readonly rssKb: number; readonly procs: number }
 
-/** treeUsage sums CPU and RSS over `roots` and all their descendants. */
-export function treeUsage(roots: readonly number[]): Usage {
+function allStats(): ProcStat[] {
   const all: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const s = stat(Number(name));
     if (s) all.push(s);
   }
-  const tree = new Set(roots);
+  return all;
+}
+
+function treeOf(all: readonly ProcStat[], roots: readonly number[]): Set<number> {
+  const tree = new Set(roots.filter((r) => all.some((s) => s.pid === r)));
   let grew = true;
   while (grew) {
     grew = false;
     for (const s of all) if (!tree.has(s.pid) && tree.has(s.ppid)) { tree.add(s.pid); grew = true; }
   }
+  return tree;
+}
+
+/** treePids lists the live processes of `roots` and all their descendants. */
+export function treePids(roots: readonly number[]): number[] {
+  return [...treeOf(allStats(), roots)];
+}
+
+/** alive keeps the pids that still exist (a zombie counts as gone: it holds no resources). */
+export function alive(pids: readonly number[]): number[] {
+  return pids.filter((p) => { const s = stat(p); return s !== undefined && !s.zombie; });
+}
+
+/** treeUsage sums CPU and RSS over `roots` and all their descendants. */
+export function treeUsage(roots: readonly number[]): Usage {
+  const all = allStats();
+  const tree = treeOf(all, roots);
   let ticks = 0;
   let rss = 0;
   let procs = 0;

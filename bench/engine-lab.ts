@@ -4,8 +4,11 @@
  * one system at a time; bench/engine-lab-guest.ts does the measuring). Prints one markdown table.
  *   node dist/bench/engine-lab.js [--services 10] [--reals 20] [--systems ours,keepalived,perl]
  *     [--perl-cap 300] [--samples 7] [--steady 20] [--repeats 3] [--json out.json]
+ *     [--interval 1] [--settle 30] [--state-every 5] [--dir /tmp/engine-lab]
+ * Starts alternate between systems; each begins from an empty table, with every earlier system's
+ * processes gone (waited for, killed after 90 s) and the guest's sockets back to the baseline.
  */
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runInLab } from '../test/lab/lab.js';
@@ -26,6 +29,11 @@ interface Result {
   startMs: (number | null)[];
   /** When the start command returned (the daemon is up; checks may still be running). */
   startCmdMs?: number[];
+  /** When the first real was in the table (null: none by the cap). */
+  firstMs?: (number | null)[];
+  /** Each stop until the system's whole process tree was gone, and how many processes had to be killed. */
+  stopMs?: number[];
+  stopKilled?: number;
   startCapS: number;
   reachedAtCap: number;
   steadyS: number;
@@ -78,7 +86,10 @@ export function table(rs: readonly Result[]): string {
     head, sep,
     row(`(i) start -> all ${ok[0]?.reals ?? '?'} reals in the table, s (median, n)`, (r) => `${secs(startMed(r), r.startCapS)}, n=${r.startMs.length}`),
     row('(i) Perl original\'s time / this system\'s', perPerl),
+    row('(i) starts, s', (r) => r.startMs.map((x) => secs(x, r.startCapS)).join(', ')),
     row('(i) of which: the start command returned, s (median)', (r) => { const m = median(r.startCmdMs ?? []); return m === null ? 'n/a' : (m / 1000).toFixed(2); }),
+    row('(i) first real in, s (median)', (r) => secs(median(r.firstMs ?? []), r.startCapS)),
+    row('stop -> all processes gone, s (max); killed', (r) => `${((Math.max(0, ...(r.stopMs ?? [])) / 1000)).toFixed(2)}; ${r.stopKilled ?? 0}`),
     row('(ii) failure -> dest removed, s (median (min-max))', det),
     row(`(iii) CPU s in ${ok[0]?.steadyS.toFixed(0) ?? '?'} s steady state`, (r) => r.cpuS.toFixed(2)),
     row('(iii) checks run in that window (nginx log)', (r) => String(r.checks)),
@@ -105,16 +116,26 @@ async function main(): Promise<number> {
     BENCH_SYSTEMS: arg('systems', 'ours,keepalived,perl'), BENCH_PERL_START_CAP_S: arg('perl-cap', '300'),
     BENCH_SAMPLES: arg('samples', '7'), BENCH_STEADY_S: arg('steady', '20'), BENCH_START_REPEATS: arg('repeats', '3'),
     BENCH_DETECT_CAP_S: arg('detect-cap', '30'),
+    // --interval: checkinterval (ours, Perl) and delay_loop (keepalived), seconds, the same for all.
+    BENCH_INTERVAL_S: arg('interval', '1'),
+    // --state-every: seconds between guest-state lines (sockets, TIME_WAIT, IPVS conns, CPU, processes).
+    BENCH_STATE_EVERY_S: arg('state-every', '5'),
+    // --settle: before each start, wait up to this many seconds for the guest's baseline state.
+    BENCH_SETTLE_CAP_S: arg('settle', '0'),
     // --dir: the guest's working tree (configs, logs, nginx); a /var/tmp path keeps it on the host after the run.
     BENCH_DIR: arg('dir', '/tmp/engine-lab'),
   };
   const snap = snapshot();
   console.log(`engine-lab: booting the kernel lab (${JSON.stringify(env)}; built tree copied to ${snap})`);
+  // The host's load goes with every figure (other guests share its two cores).
+  const hostLoad = (): void => console.log(`[host] loadavg ${readFileSync('/proc/loadavg', 'utf8').trim()} at ${new Date().toISOString().slice(11, 19)}`);
+  hostLoad();
+  const loadTimer = setInterval(hostLoad, 30_000);
   const r = await runInLab({
     script: 'exec node dist/bench/engine-lab-guest.js\n',
     timeoutMs: Number(arg('timeout', '2400')) * 1000, cwd: snap, memMb: 1536, env,
     onOutput: (s) => process.stdout.write(s),
-  }).finally(() => rmSync(snap, { recursive: true, force: true }));
+  }).finally(() => { clearInterval(loadTimer); rmSync(snap, { recursive: true, force: true }); });
   const results = r.output.split('\n').filter((l) => l.startsWith('RESULT ')).map((l) => JSON.parse(l.slice(7)) as Result);
   const out = arg('json', '');
   if (out) writeFileSync(out, JSON.stringify({ env, durationMs: r.durationMs, results }, null, 2));

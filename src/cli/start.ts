@@ -47,7 +47,7 @@ export function processHost(): DaemonHost {
 export function loggerOpener(deps: CliDeps, settings: Settings, debug: boolean, name: string) {
   return (config: Config): Promise<ClosableLogger> => openLogger({
     debug, supervised: config.global.supervised, logfile: config.global.logfile, name, pid: deps.pid,
-    clock: deps.clock, syslogSocket: settings.syslogSocket, stdout: deps.io.stdout, stderr: deps.io.stderr,
+    clock: deps.clock, syslogSocket: settings.syslogSocket, stdout: deps.io.stdout, stderr: deps.io.stderr, batch: true,
   });
 }
 
@@ -57,6 +57,8 @@ export function guardCrashes(logger: ClosableLogger, pidFile: string | undefined
     logger.error(`Linux Director Daemon crashed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
     if (pidFile) removePidFile(pidFile, pid);
     logger.error('Exiting with exit_status 1: crashed');
+    // The file logger writes a turn's lines after the turn: close() writes them now.
+    logger.close();
     process.exit(1);
   };
   process.on('uncaughtException', die);

@@ -211,6 +211,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     stopSignal.abort();
     // A stop requested during startup runs once the engine is up, so it can clean up.
     if (!started) { pendingStop = sig; return; }
+    // No check starts from here on, before the first await of the stop (engine.ts, halt).
+    engine.halt?.();
     chain = chain.then(() => stop(sig));
   };
   for (const sig of STOP_SIGNALS) host.on(sig, () => onStop(sig));
@@ -232,6 +234,7 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
     // Undo whatever part of the setup the engine did manage (never when the pid file was refused:
     // another daemon owns LVS then); a failure of that cleanup adds nothing to the report.
     if (engineTouched) await engine.stop().catch(() => {});
+    logger.flush?.();
     opts.ready?.({ ok: false, message: errorText(e) });
     finish(1, errorText(e));
     return;
@@ -239,6 +242,8 @@ export async function runDaemon(opts: DaemonOptions): Promise<void> {
   started = true;
   // A stop that came during startup: the daemon is not up as far as `start` is concerned (it
   // exits 1, docs/cli.md); the engine is up, so the stop can clean up what it programmed.
+  // What the start logged is in the file before `start` returns (its caller may read it).
+  logger.flush?.();
   if (pendingStop) {
     opts.ready?.({ ok: false, message: `ldirectord was stopped during startup (signal ${signalName(pendingStop)})` });
     chain = chain.then(() => stop(pendingStop as string));

@@ -48,6 +48,7 @@ export function directorEngineFactory(
     return {
       get director() { return director; },
       reloadFailed() { reloads.failed++; reloads.lastOk = false; },
+      halt() { director?.halt(); },
       async start() {
         ipvs = await openHandle();
         await preloadChecks(checksUsedBy(config));

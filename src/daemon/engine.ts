@@ -19,6 +19,12 @@ export interface Engine {
   stop(): Promise<void>;
   /** A reload was asked for but the new file had errors (metrics: last reload failed). */
   reloadFailed?(): void;
+  /**
+   * halt, called synchronously when a stop signal arrives, stops the health checks at once; the
+   * cleanup follows in stop(). The stop's awaits each need a turn of the event loop, and while
+   * checks still run, a starved daemon's turns last seconds: it outlived its stop bound.
+   */
+  halt?(): void;
 }
 
 /** EngineDeps are the handles the daemon passes to the engine it creates. */
@@ -77,6 +83,9 @@ export function lazyEngineFactory(load: () => Promise<EngineFactory>): EngineFac
       },
       reloadFailed() {
         inner?.reloadFailed?.();
+      },
+      halt() {
+        inner?.halt?.();
       },
     };
   };

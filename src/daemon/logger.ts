@@ -11,6 +11,8 @@ import { openSyslogLogger } from './log-syslog.js';
 /** ClosableLogger is a Logger holding a resource (the syslog socket) to release on exit. */
 export interface ClosableLogger extends Logger {
   close(): void;
+  /** flush writes what a batching logger holds (before readiness is reported: start's caller reads the log). */
+  flush?(): void;
 }
 
 /** LogSetup is everything the logger choice depends on. */
@@ -23,6 +25,8 @@ export interface LogSetup {
   readonly name: string;
   readonly pid: number;
   readonly clock: Clock;
+  /** The daemon's file logger writes a turn's lines at once (log-file.ts); a CLI run writes each line. */
+  readonly batch?: boolean;
   /** Syslog socket (default /dev/log; LDIRECTORD_SYSLOG_SOCKET for tests). */
   readonly syslogSocket: string;
   readonly stdout: (s: string) => void;
@@ -34,7 +38,7 @@ export async function openLogger(setup: LogSetup): Promise<ClosableLogger> {
   if (setup.debug) return debugLogger(setup.stderr);
   if (setup.supervised) return supervisedLogger(setup.stdout, setup.clock);
   if (setup.logfile.startsWith('/')) {
-    return openFileLogger({ path: setup.logfile, name: setup.name, pid: setup.pid, clock: setup.clock, fallback: setup.stderr });
+    return openFileLogger({ path: setup.logfile, name: setup.name, pid: setup.pid, clock: setup.clock, fallback: setup.stderr, batch: setup.batch === true });
   }
   return openSyslogLogger({
     facility: setup.logfile, socketPath: setup.syslogSocket, pid: setup.pid, clock: setup.clock, fallback: setup.stderr,
@@ -67,6 +71,7 @@ export class SwitchableLogger implements ClosableLogger {
     this.#target = next;
     if (prev !== next) prev.close();
   }
+  flush(): void { this.#target.flush?.(); }
   error(m: string): void { this.#target.error(m); }
   warn(m: string): void { this.#target.warn(m); }
   info(m: string): void { this.#target.info(m); }

@@ -148,11 +148,15 @@ export class DirectorEngine implements Director {
     this.maybeRunning();
   }
 
-  async stop(): Promise<void> {
-    this.status_ = 'stopping';
+  halt(): void {
     this.scheduler.stop();
     if (this.tickTimer) this.deps.clock.clearTimeout(this.tickTimer);
     this.tickTimer = undefined;
+  }
+
+  async stop(): Promise<void> {
+    this.status_ = 'stopping';
+    this.halt();
     this.writer.close();
     await this.writer.idle();
     // fallbackcommandonstop= (extension, ldirectord issue #750); the option overrides it in tests.

@@ -106,6 +106,8 @@ export class Scheduler {
   private readonly idle: ListenedAbort[] = [];
   private maxChecks: number;
   private readonly timers: TimerHeap<Probe>;
+  /** Deadlines due, judged after the I/O of this turn (clock.afterIo); each with its run token. */
+  private expiring: { p: Probe; token: number }[] = [];
   checksRun = 0;
 
   constructor(private readonly o: SchedulerOptions) {
@@ -174,6 +176,7 @@ export class Scheduler {
     for (const k of [...this.probes.keys()]) this.remove(k);
     this.idle.length = 0;
     this.timers.clear();
+    this.expiring = [];
   }
 
   private due(p: Probe, now: number): void {
@@ -218,10 +221,35 @@ export class Scheduler {
     });
   }
 
-  /** deadline: the check's time is up; tell it, and give it the grace to answer. */
+  /**
+   * deadline: the check's time is up. Judged after this turn's I/O when the clock can (afterIo):
+   * the timers phase runs before the poll phase, so after a long turn (a loaded or starved host:
+   * turns of seconds in the kernel lab) the deadline fires while the answer already waits in the
+   * socket, and aborting then throws it away; every check of a round failed that way and no real
+   * ever came in (docs/benchmarks.md, "Engine in the kernel lab"). One afterIo per batch.
+   */
   private deadline(p: Probe, now: number): void {
+    const afterIo = this.o.clock.afterIo;
+    if (!afterIo) { this.expire(p, p.runToken, now); return; }
+    this.expiring.push({ p, token: p.runToken });
+    if (this.expiring.length === 1) afterIo.call(this.o.clock, () => this.expireBatch());
+  }
+
+  private expireBatch(): void {
+    const due = this.expiring;
+    this.expiring = [];
+    let now: number | undefined;
+    for (const { p, token } of due) {
+      // Answered in the meantime (finish bumped the token), removed, or stopped: nothing to judge.
+      if (p.runToken !== token || !p.running || this.stopped) continue;
+      this.expire(p, token, now ??= this.o.clock.monotonic());
+    }
+  }
+
+  /** expire tells the check its time is up and gives it the grace to answer. */
+  private expire(p: Probe, token: number, now: number): void {
     p.ac?.abort(new CheckTimeout(p.limit?.ms ?? 0));
-    this.timers.push(now + GRACE_MS, p, GRACE, p.runToken);
+    this.timers.push(now + GRACE_MS, p, GRACE, token);
   }
 
   /**

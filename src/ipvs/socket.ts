@@ -243,6 +243,18 @@ export class NetlinkTransport {
     this.dropSocket();
   }
 
+  /**
+   * stalled: the stall deadline passed. Judged after this turn's I/O when the clock can: after a
+   * long turn (a starved host) the replies may be waiting in the socket, and the timers phase
+   * runs before the poll phase that reads them; progress read there re-arms the timer.
+   */
+  private stalled(): void {
+    const afterIo = this.o.clock.afterIo;
+    if (!afterIo) { this.onTimeout(); return; }
+    const generation = this.generation;
+    afterIo.call(this.o.clock, () => { if (!this.timer && generation === this.generation) this.onTimeout(); });
+  }
+
   private onTimeout(): void {
     if (this.pending.size === 0) return;
     const n = this.pending.size;
@@ -269,7 +281,7 @@ export class NetlinkTransport {
 
   private armTimer(): void {
     if (this.timer) this.o.clock.clearTimeout(this.timer);
-    this.timer = this.pending.size > 0 ? this.o.clock.setTimeout(() => { this.timer = undefined; this.onTimeout(); }, this.o.timeoutMs) : undefined;
+    this.timer = this.pending.size > 0 ? this.o.clock.setTimeout(() => { this.timer = undefined; this.stalled(); }, this.o.timeoutMs) : undefined;
   }
 
   private nextSeq(): number {

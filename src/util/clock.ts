@@ -9,6 +9,13 @@ export interface Clock {
   monotonic(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
+  /**
+   * afterIo runs `fn` once the I/O that is ready now has been handled (setImmediate: the check
+   * phase, after this turn's poll phase). A deadline judged here sees an answer that arrived
+   * while a long turn ran; judged in the timers phase, it would throw that answer away. Absent
+   * (fake clocks): callers judge at once.
+   */
+  afterIo?(fn: () => void): void;
 }
 
 export interface TimerHandle { readonly id: unknown }
@@ -20,5 +27,6 @@ export function systemClock(): Clock {
     monotonic: () => performance.now(),
     setTimeout: (fn, ms) => ({ id: setTimeout(fn, ms) }),
     clearTimeout: (h) => clearTimeout(h.id as NodeJS.Timeout),
+    afterIo: (fn) => { setImmediate(fn); },
   };
 }

@@ -76,6 +76,21 @@ test('start: pid file, engine start, execute= start, then ready; TERM: stop in o
   } finally { rmSync(r.dir, { recursive: true, force: true }); }
 });
 
+test('a stop signal halts the checks at once, before the first await of the stop (a starved daemon must still stop)', async () => {
+  const engine = Object.assign(recordingEngine(), { halt() { engine.calls.push('halt'); } });
+  const r = rig({ engine, execute: ['other'] });
+  try {
+    await runDaemon(r.opts);
+    r.host.signal('SIGTERM');
+    // Synchronously: no turn of the event loop has passed, and the watcher and execute= stops come later.
+    assert.deepEqual(r.engine.calls, ['start', 'halt']);
+    assert.equal(r.exec.length, 1);
+    await settle();
+    assert.deepEqual(r.engine.calls, ['start', 'halt', 'stop']);
+    assert.deepEqual(r.host.exits, [0]);
+  } finally { rmSync(r.dir, { recursive: true, force: true }); }
+});
+
 test('a second stop signal while stopping is ignored (no crash, one stop, one exit)', async () => {
   const r = rig();
   try {

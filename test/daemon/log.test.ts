@@ -35,6 +35,28 @@ test('file logger: `[<ctime>|<CFGNAME>|<pid>] msg`, appended, debug dropped', ()
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+test('file logger, batched (the daemon): a turn\'s lines land together after the turn, in order; close() writes them at once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-log-'));
+  try {
+    const path = join(dir, 'batch.log');
+    const queued: (() => void)[] = [];
+    const clock = { ...manualClock(), afterIo: (fn: () => void) => { queued.push(fn); } };
+    const log = openFileLogger({ path, name: 'www', pid: 7, clock, batch: true, fallback: () => assert.fail('no fallback') });
+    log.info('one');
+    log.warn('two');
+    assert.equal(readFileSync(path, 'utf8'), '', 'nothing written during the turn');
+    assert.equal(queued.length, 1, 'one write after the turn for all its lines');
+    queued.shift()!();
+    const at = ctime(clock.now());
+    assert.equal(readFileSync(path, 'utf8'), `[${at}|www|7] one\n[${at}|www|7] two\n`);
+    log.error('three');
+    log.close();
+    assert.equal(readFileSync(path, 'utf8'), `[${at}|www|7] one\n[${at}|www|7] two\n[${at}|www|7] three\n`);
+    queued.shift()!(); // the flush the turn had queued finds nothing left to write
+    assert.equal(readFileSync(path, 'utf8').split('\n').length, 4);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('file logger: unopenable file is LD_ERR_LOGFILE; a later write failure falls back to stderr', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ld-log-'));
   try {
