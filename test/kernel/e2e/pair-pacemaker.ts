@@ -21,8 +21,10 @@ const STATE_DIRS = ['/etc/corosync', '/var/lib/pacemaker', '/var/lib/corosync'];
 export function corosyncConf(nodes: readonly { name: string; addr: string }[]): string {
   return [
     'totem {', '  version: 2', '  cluster_name: pair', '  transport: knet', '  crypto_cipher: none', '  crypto_hash: none',
-    // 3 s: a loaded lab guest must not lose the token while both directors are alive.
-    '  token: 3000', '}',
+    // 6 s: with 3 s the loaded lab guest lost the token while both directors were alive ("Corosync
+    // main process was not scheduled for 3279 ms ... Consider token timeout increase"), and the
+    // membership change cost minutes of Pacemaker elections; the price is a later failure detection.
+    '  token: 6000', '}',
     'nodelist {',
     ...nodes.flatMap((n, i) => ['  node {', `    ring0_addr: ${n.addr}`, `    name: ${n.name}`, `    nodeid: ${i + 1}`, '  }']),
     '}',

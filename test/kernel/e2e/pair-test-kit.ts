@@ -36,7 +36,7 @@ export function usePairLan(): void {
 export const TAKEOVER_BOUND_MS = 300_000;
 /**
  * Nothing can be served through linuxha2 before its cluster manager has declared linuxha1 dead
- * (heartbeat: deadtime 8 s; corosync: token 3 s) and moved the VIP: a first answer sooner than
+ * (heartbeat: deadtime 8 s; corosync: token 6 s) and moved the VIP: a first answer sooner than
  * this came from somewhere else (the 9-23 ms of the first runs, docs/benchmarks.md). A slow
  * machine only makes the takeover longer.
  */
