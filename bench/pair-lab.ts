@@ -5,6 +5,9 @@
  * of medians: takeover (crash of the active director -> first request served by the backup),
  * requests lost in between, and whether a long-lived connection survived.
  *   node dist/bench/pair-lab.js [--systems ours,perl] [--cases moved-sync,moved-nosync,warm-sync] [--runs 3]
+ * Cases `pacemaker-moved-sync`, `pacemaker-warm-sync` (...) run the pair under corosync + Pacemaker.
+ * A case written `system:case` (`perl:warm-sync`) runs for that system only. PAIR_PROGRESS=FILE
+ * (a host path) follows the runs live, with a failure's full logs.
  */
 import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,6 +40,14 @@ export interface Row {
 
 /** throughBackup: the client reached the VIP at linuxha2's MAC when the first answer after the crash came (pure). */
 const throughBackup = (r: Row): boolean => Boolean(r.evidence?.mac2 && r.evidence.neighAfter.includes(`lladdr ${r.evidence.mac2}`));
+
+/** casesFor: the cases that run for `system`: plain ones for every system, `system:case` for that one (pure). */
+export function casesFor(cases: readonly string[], system: string): string[] {
+  return cases.flatMap((c) => {
+    const i = c.indexOf(':');
+    return i < 0 ? [c] : c.slice(0, i) === system ? [c.slice(i + 1)] : [];
+  });
+}
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -73,6 +84,8 @@ async function main(): Promise<number> {
   const env = {
     BENCH_SYSTEMS: arg('systems', 'ours,perl'), BENCH_CASES: arg('cases', 'moved-sync,moved-nosync,warm-sync'),
     BENCH_RUNS: arg('runs', '3'), LDIRECTORD_DEB: join(snap, 'dist/pkg', deb.split('/').pop()!),
+    // A host file each failover appends its steps to, a failure's full logs included (the RESULT line cuts them).
+    ...(process.env.PAIR_PROGRESS ? { PAIR_PROGRESS: process.env.PAIR_PROGRESS } : {}),
   };
   console.log(`pair-lab: booting the kernel lab (${JSON.stringify(env)})`);
   const r = await runInLab({

@@ -14,12 +14,22 @@ import {
   startSyncDaemons, syncDaemons, wwwCf, type ClientLine, type Director, type PairClient, type PairMode, type SyncState,
 } from './pair-topology.js';
 import { waitFor } from '../../e2e-support/wait.js';
+import { bothOnline, crmMon, pacemakerLog, startPacemaker } from './pair-pacemaker.js';
 
 /** Generous deadline for each step: at load 25-38 heartbeat began acquiring the group 4 min 20 s after its start. */
 const STEP_MS = 600_000;
+/**
+ * The first step, the cluster up and serving, gets twice that: at host load 6-9 Pacemaker's first
+ * transition came 9 min after corosync started, and the warm clone starts on both directors
+ * before the VIP does (docs/benchmarks.md, "Director pair").
+ */
+const UP_MS = 2 * STEP_MS;
 
 /** Which ldirectord runs: ours manages the sync daemons with `syncdaemon=`, the Perl original has them started by hand. */
 export type PairSystem = 'ours' | 'perl';
+
+/** Which cluster manager moves the VIP: heartbeat v1 (haresources) or corosync + Pacemaker (pair-pacemaker.ts). */
+export type PairManager = 'heartbeat' | 'pacemaker';
 
 /** Evidence of where the first answers after the crash came from (the figure is only as good as this). */
 export interface TakeoverEvidence {
@@ -37,13 +47,14 @@ export interface TakeoverEvidence {
   readonly neighAfter: string;
   /** linuxha2 held the VIP just before the crash (it must not). */
   readonly backupHadVip: boolean;
-  /** linuxha2's heartbeat log lines about the takeover (second resolution). */
+  /** linuxha2's cluster-manager log lines about the takeover (heartbeat's ha-log, or Pacemaker's and corosync's). */
   readonly haLog: readonly string[];
 }
 
 /** FailoverResult is what one failover measured; the caller asserts on it. */
 export interface FailoverResult {
   readonly system: PairSystem;
+  readonly manager: PairManager;
   readonly sync: boolean;
   readonly mode: PairMode;
   /** heartbeat start -> first request served through the VIP. */
@@ -79,9 +90,16 @@ export interface FailoverResult {
 
 const realNames = new Set<string>(REALS.map((r) => r.ns));
 
-function tails(ds: readonly Director[]): string {
+/** The director's logs a failure message shows, last lines of each (ldirectord-start.out: heartbeat's warm standby). */
+const LOGS: Record<PairManager, readonly string[]> = {
+  heartbeat: ['/var/log/heartbeat-start.out', '/var/log/ha-log', '/var/log/ldirectord-start.out', '/var/log/ldirectord.log'],
+  pacemaker: ['/var/log/pacemakerd.out', '/var/log/corosync/corosync.log', '/var/log/pacemaker/pacemaker.log', '/var/log/ldirectord.log'],
+};
+
+function tails(ds: readonly Director[], manager: PairManager): string {
   const tail = (s: string): string => s.split('\n').slice(-15).join('\n');
-  return ds.map((d) => `--- ${d.spec.name} heartbeat start:\n${tail(d.file('/var/log/heartbeat-start.out'))}\n--- ha-log:\n${tail(d.file('/var/log/ha-log'))}\n--- ldirectord.log:\n${tail(d.file('/var/log/ldirectord.log'))}`).join('\n');
+  return ds.map((d) => [...LOGS[manager].map((f) => `--- ${d.spec.name} ${f}:\n${tail(d.file(f))}`),
+    ...(manager === 'pacemaker' ? [`--- ${d.spec.name} crm_mon:\n${crmMon(d)}`] : [])].join('\n')).join('\n');
 }
 
 function served(c: PairClient, after: number): ClientLine | undefined {
@@ -99,6 +117,8 @@ export interface FailoverOptions {
   readonly system?: PairSystem;
   readonly sync: boolean;
   readonly mode?: PairMode;
+  /** Default heartbeat. */
+  readonly manager?: PairManager;
   readonly log?: (line: string) => void;
 }
 
@@ -131,10 +151,11 @@ async function probeLong(c: PairClient, name: string, describe: () => string): P
 export async function runFailover(opts: FailoverOptions): Promise<FailoverResult> {
   const mode = opts.mode ?? 'moved';
   const system = opts.system ?? 'ours';
+  const manager = opts.manager ?? 'heartbeat';
   const started = Date.now();
   // Progress as it happens (TAP diagnostics only come at the end of a test).
   const log = (line: string): void => {
-    progress(`pair ${system} ${mode} sync=${opts.sync} +${((Date.now() - started) / 1000).toFixed(1)} s: ${line}`);
+    progress(`pair ${system} ${manager === 'heartbeat' ? '' : `${manager} `}${mode} sync=${opts.sync} +${((Date.now() - started) / 1000).toFixed(1)} s: ${line}`);
     opts.log?.(line);
   };
   const ds: Director[] = [];
@@ -147,19 +168,28 @@ export async function runFailover(opts: FailoverOptions): Promise<FailoverResult
     if (opts.sync) setUpSync(ds, system, mode);
     const t0 = Date.now();
     log('directors ready');
-    for (const d of ds) startHeartbeat(d);
-    log('heartbeat started');
-    // Warm standby: ldirectord runs on both directors, outside heartbeat, as an init script would start it.
-    if (mode === 'warm') for (const d of ds) startLdirectord(d);
+    if (manager === 'pacemaker') {
+      // Pacemaker runs ldirectord in both shapes (the group, or the clone).
+      for (const d of ds) startPacemaker(d, DIRECTORS, mode);
+      log('corosync and pacemakerd started');
+    } else {
+      for (const d of ds) startHeartbeat(d);
+      log('heartbeat started');
+      // Warm standby: ldirectord runs on both directors, outside heartbeat, as an init script would start it.
+      if (mode === 'warm') for (const d of ds) startLdirectord(d);
+    }
     client = startClient();
     const c = client;
-    const describe = (): string => `${tails(ds)}\nclient: ${JSON.stringify(c.lines.slice(-3))}`;
+    const describe = (): string => `${tails(ds, manager)}\nclient: ${JSON.stringify(c.lines.slice(-3))}`;
     await waitFor('linuxha1 active: VIP, table, a request served', () =>
-      (d1.hasVip() && reals(d1) === REALS.length && served(c, t0) ? true : undefined), { timeoutMs: STEP_MS, intervalMs: 500, describe });
+      (d1.hasVip() && reals(d1) === REALS.length && served(c, t0) ? true : undefined), { timeoutMs: UP_MS, intervalMs: 500, describe });
     const upMs = served(c, t0)!.t - t0;
     log(`up: ${upMs} ms`);
-    // The backup must know its peer is alive, or it is not a standby yet (heartbeat's initdead).
+    // The backup must know its peer is alive, or it is not a standby yet (heartbeat's initdead);
+    // a warm standby also has its table programmed.
     await waitFor('linuxha2 sees linuxha1 active', () => {
+      if (mode === 'warm' && reals(d2) !== REALS.length) return undefined;
+      if (manager === 'pacemaker') return bothOnline(d2) ? true : undefined;
       try { return d2.sh('cl_status nodestatus linuxha1').trim() === 'active' ? true : undefined; } catch { return undefined; }
     }, { timeoutMs: STEP_MS, intervalMs: 1000, describe });
     log('linuxha2 is a standby');
@@ -204,9 +234,9 @@ export async function runFailover(opts: FailoverOptions): Promise<FailoverResult
     // A few more requests to show who serves now.
     await waitFor('more requests served', () => (c.lines.filter((l) => l.kind === 'fresh' && l.ok && l.t > probe.t).length >= 4 ? true : undefined),
       { timeoutMs: STEP_MS, intervalMs: 200, describe });
-    const haLog = d2.file('/var/log/ha-log').split('\n').filter((l) => /dead|[Tt]aking over|acquir|IPaddr|ldirectord/.test(l)).slice(-12);
+    const haLog = manager === 'pacemaker' ? pacemakerLog(d2) : d2.file('/var/log/ha-log').split('\n').filter((l) => /dead|[Tt]aking over|acquir|IPaddr|ldirectord/.test(l)).slice(-12);
     const result: FailoverResult = {
-      system, sync: opts.sync, mode, upMs,
+      system, manager, sync: opts.sync, mode, upMs,
       takeoverMs: first.t - downAt,
       lost: window.filter((l) => !l.ok).length,
       tried: window.length,
