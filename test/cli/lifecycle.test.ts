@@ -99,10 +99,15 @@ test('a broken config: status still reports from the pid file (0/1/3) and never 
 test('a daemon that ignores TERM: stop gives up after the bound with a clear message, exit 1', { timeout: 60_000 }, async () => {
   const sb = new Sandbox();
   // A stand-in whose command line mentions ldirectord (so it counts as running) and ignores TERM.
-  const stuck = spawn(process.execPath, ['-e', 'process.on("SIGTERM",()=>{});setInterval(()=>{},1000)', 'fake-ldirectord'], { stdio: 'ignore' });
+  // It says "ready" once its handler is installed: a TERM sent while Node still boots would kill it
+  // (the default action), and the stop would then rightly succeed.
+  const stuck = spawn(process.execPath, ['-e', 'process.on("SIGTERM",()=>{});process.stdout.write("ready\\n");setInterval(()=>{},1000)', 'fake-ldirectord'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let said = '';
+  stuck.stdout!.on('data', (d: Buffer) => { said += d.toString(); });
   try {
     sb.writeConfig('www', BASIC);
-    assert.ok(await waitFor(() => readFileSync(`/proc/${stuck.pid}/cmdline`, 'latin1').includes('ldirectord')));
+    assert.ok(await waitFor(() => said.includes('ready'), 30_000), 'the stand-in installed its TERM handler');
+    assert.ok(readFileSync(`/proc/${stuck.pid}/cmdline`, 'latin1').includes('ldirectord'));
     writeFileSync(sb.pidFile('www'), `${stuck.pid}\n`);
     const r = await sb.ldirectord(['--stop-timeout', '1', 'www', 'stop']);
     assert.equal(r.code, 1);
