@@ -10,15 +10,15 @@ import { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import { Client } from 'ldapts';
 import type { CheckFn, SpecOf } from './types.js';
-
-/** LdapSpec: the ldap check's options; ldaps also reads tlsVerify. */
-type LdapSpec = SpecOf<'request' | 'receive' | 'login' | 'passwd'>;
-type LdapsSpec = SpecOf<'request' | 'receive' | 'login' | 'passwd' | 'tlsVerify'>;
 import { down, fail, up, withDeadline } from './lib/deadline.js';
 import { meter } from './lib/byte-budget.js';
 import { compileReceive, type Receive } from './lib/receive.js';
 import { errorText } from './lib/result.js';
 import { openStream, targetPort } from './lib/socket.js';
+
+/** LdapSpec: the ldap check's options; ldaps also reads tlsVerify. */
+type LdapSpec = SpecOf<'request' | 'receive' | 'login' | 'passwd'>;
+type LdapsSpec = SpecOf<'request' | 'receive' | 'login' | 'passwd' | 'tlsVerify'>;
 
 /** ldapUrl renders the URL ldapts parses (it only takes scheme, host and port from it). */
 export function ldapUrl(secure: boolean, host: string, port: number): string {

@@ -102,9 +102,6 @@ export const KINDS = Object.freeze({
 /** KindName is a checktype that runs a check of its own (negotiate dispatches on SERVICES). */
 export type KindName = keyof typeof KINDS;
 
-/** CheckerName is a line of the table: a negotiate service or another checktype. */
-export type ReadsOf<D> = D extends CheckerDef<infer O> ? O : never;
-
 /** CheckerLine is the table line of a spec: its service's when it negotiates, else its kind's. */
 export function checkerLine(kind: KindName | 'negotiate', service: ServiceName): CheckerDef {
   return kind === 'negotiate' ? SERVICES[service] : KINDS[kind];

@@ -5,7 +5,7 @@
  * config stops only the actions that need it; `status` and `stop` go on from the pid file
  * (and never delete it), so the OCF agent still gets 0/1/3 and can stop the daemon.
  */
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { configError, formatDiagnostic, type Config, type LoadResult } from '../config/model.js';
 import type { Clock } from '../util/clock.js';
@@ -76,14 +76,17 @@ const ACTIONS_WITHOUT_CONFIG = new Set(['status', 'stop', 'show', 'drain', 'enab
  */
 const SETTLED_ACTIONS = new Set(['reload', 'force-reload']);
 
+/** readableByOthers: mode o+r, so the loader warns about the secrets in it (false if unknown). */
+export function readableByOthers(file: string): boolean {
+  try { return (statSync(file).mode & 0o004) !== 0; } catch { return false; }
+}
+
 /** load reads the config: settled for the actions that hand it to a running daemon. */
 async function load(action: string, configPath: string, name: string, deps: CliDeps): Promise<LoadResult> {
   if (SETTLED_ACTIONS.has(action)) {
     const r = await readSettled(configPath, { clock: deps.clock });
     if (r.kind === 'content') {
-      let readableByOthers = false;
-      try { readableByOthers = ((await stat(configPath)).mode & 0o004) !== 0; } catch { /* gone since: the daemon reports it */ }
-      return deps.configApi.loadConfigText(r.content.toString('utf8'), configPath, { name, readableByOthers });
+      return deps.configApi.loadConfigText(r.content.toString('utf8'), configPath, { name, readableByOthers: readableByOthers(configPath) });
     }
     if (r.kind === 'unsettled') {
       return { ok: false, diagnostics: [{ severity: 'error', file: configPath, line: 0, directive: '', message: `the file did not stop changing for ${SETTLE_DEFAULTS.giveUpMs / 1000} s` }] };

@@ -11,7 +11,6 @@
  * line (ready, or the startup error) and closes it; `start` exits 0 only on "ready".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
 import type { Config } from '../config/model.js';
 import type { TimerHandle } from '../util/clock.js';
 import { runDaemon, type DaemonHost, type DaemonOptions, type Readiness } from '../daemon/daemon.js';
@@ -21,7 +20,7 @@ import { removePidFile, writePidFile } from '../daemon/pidfile.js';
 import { openSystemdNotifier, systemdNotifySocket, type SystemdNotifier } from '../daemon/sd-notify.js';
 import { daemonExecArgv } from './daemon-flags.js';
 import { StartClaim } from './start-claim.js';
-import type { CliDeps, Invocation } from './invocation.js';
+import { readableByOthers, type CliDeps, type Invocation } from './invocation.js';
 import { CHILD_ENV, READY_FD, type Settings } from './settings.js';
 import { ORIGINAL_VERSION } from './usage.js';
 
@@ -77,11 +76,6 @@ interface DaemonRun {
   readonly pidFileFrom?: number;
   readonly ready?: (r: Readiness) => void;
   readonly onState?: DaemonOptions['onState'];
-}
-
-/** readableByOthers: mode o+r, so the loader warns about the secrets in it (false if unknown). */
-function readableByOthers(file: string): boolean {
-  try { return (statSync(file).mode & 0o004) !== 0; } catch { return false; }
 }
 
 /**

@@ -3,7 +3,7 @@
  * used to run identical checks once, and the identities the director keys its state by.
  */
 import { createHash } from 'node:crypto';
-import type { CheckKind, CheckOptions, CheckSpec, CheckTarget } from '../checks/types.js';
+import type { CheckKind, CheckOption, CheckOptions, CheckSpec, CheckTarget } from '../checks/types.js';
 import { compileReceive, type Receive } from '../checks/lib/receive.js';
 import type { GlobalConfig, RealServer, VirtualService } from '../config/model.js';
 import { hostPort } from '../util/address.js';
@@ -43,14 +43,13 @@ function compiledFor(receive: string, memo: ReceiveMemo): Receive | undefined {
 }
 
 /** optionOf is one option's value for a (virtual, real) pair (a real's request/receive win). */
-function optionOf(o: keyof CheckOptions, v: VirtualService, r: RealServer): CheckOptions[keyof CheckOptions] {
+function optionOf(o: CheckOption, v: VirtualService, r: RealServer): CheckOptions[CheckOption] {
   switch (o) {
     case 'virtualAddress': return v.address;
     case 'virtualPort': return v.port;
     case 'fwmark': return v.fwmark;
     case 'request': return r.request ?? v.request;
     case 'receive': return r.receive ?? v.receive;
-    case 'compiledReceive': return undefined;
     case 'httpMethod': return v.httpmethod;
     case 'virtualHost': return v.virtualhost;
     case 'login': return v.login;

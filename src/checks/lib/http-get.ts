@@ -1,17 +1,17 @@
 import { STATUS_CODES } from 'node:http';
 import type { CheckFn, CheckResult, SpecOf } from '../types.js';
-
-/**
- * HttpSpec: what the http, https and http_proxy checks read. Plain http reads tlsVerify too: a
- * redirect to an https URL is fetched over TLS with the check's policy.
- */
-export type HttpSpec = SpecOf<'request' | 'receive' | 'httpMethod' | 'virtualHost' | 'tlsVerify'>;
 import { compileReceive } from './receive.js';
 import { clip, errorText } from './result.js';
 import { fetchWire, type Fetched } from './http-wire.js';
 import { ByteBudget } from './byte-budget.js';
 import { hostPart } from './host-part.js';
 import { tlsPolicy } from './socket.js';
+
+/**
+ * HttpSpec: what the http, https and http_proxy checks read. Plain http reads tlsVerify too: a
+ * redirect to an https URL is fetched over TLS with the check's policy.
+ */
+export type HttpSpec = SpecOf<'request' | 'receive' | 'httpMethod' | 'virtualHost' | 'tlsVerify'>;
 
 /** MAX_REDIRECTS matches LWP::UserAgent's default max_redirect (GET and HEAD only). */
 export const MAX_REDIRECTS = 7;
